@@ -1,0 +1,36 @@
+# bulletin — typeset the monthly bulletin. `make help` lists the targets.
+# Every target sets the machine up first (scripts/bootstrap.sh): no manual step.
+
+MONTH ?=
+ROOT ?= .
+OUT ?= $(ROOT)/out
+VENV ?= .venv
+PYTHON ?= python3
+PYTEST_ARGS ?=
+
+BIN := $(VENV)/bin
+export VENV PYTHON
+
+.PHONY: help issue test lint setup setup-test need-month
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "  Variables: MONTH=YYYY-MM (issue), ROOT=. OUT=ROOT/out"
+
+setup: ## Create .venv and install bulletin (and missing system libraries)
+	@scripts/bootstrap.sh run
+
+setup-test:
+	@scripts/bootstrap.sh test
+
+need-month:
+	@if [ -z "$(MONTH)" ]; then echo "usage: make issue MONTH=YYYY-MM   (for example: make issue MONTH=2021-05)" >&2; exit 2; fi
+
+issue: need-month setup ## Build the bulletin of MONTH: make issue MONTH=2021-05
+	@$(BIN)/bulletin build $(MONTH) --root $(ROOT) --out $(OUT)
+
+test: setup-test ## Run every test
+	@$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: setup-test ## Check style (ruff) and types (mypy --strict)
+	@$(BIN)/ruff check src tests scripts && $(BIN)/ruff format --check src tests scripts && $(BIN)/mypy

@@ -1,0 +1,65 @@
+"""The ``bulletin`` command: parse arguments, call the build, print the outcome."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bulletin.errors import BulletinError
+
+app = typer.Typer(
+    help="Typeset an organisation's monthly bulletin from issues/YYYY-MM/issue.yaml.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+RootOption = Annotated[
+    Path,
+    typer.Option(
+        "--root",
+        help="Folder holding issues/, layouts/ and fonts/.",
+        file_okay=False,
+        resolve_path=True,
+    ),
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", help="Output folder (default: <root>/out).", file_okay=False),
+]
+MonthArgument = Annotated[str, typer.Argument(help="The issue's month, YYYY-MM.")]
+
+
+@app.callback()
+def _main() -> None:
+    """Typeset an organisation's monthly bulletin from issues/YYYY-MM/issue.yaml."""
+
+
+def _fail(error: BulletinError) -> typer.Exit:
+    for problem in error.problems:
+        typer.echo(str(problem), err=True)
+    count = len(error.problems)
+    if count > 1:
+        typer.echo(f"{count} problems; nothing was written.", err=True)
+    return typer.Exit(1)
+
+
+@app.command()
+def build(
+    month: MonthArgument,
+    *,
+    root: RootOption = Path("."),
+    out: OutOption = None,
+) -> None:
+    """Build the bulletin PDF of MONTH into OUT/MONTH/."""
+    from bulletin.build import build_issue
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    try:
+        result = build_issue(root, month, (out or root / "out").resolve())
+    except BulletinError as error:
+        raise _fail(error) from None
+    typer.echo(f"{result.path} ({result.page_count} pages, {result.size / 1e6:.2f} MB)")

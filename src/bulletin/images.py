@@ -1,0 +1,91 @@
+"""Check the issue's photos before anything is laid out."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from bulletin.errors import PhotoError, Problem
+from bulletin.manifest import LoadedIssue
+from bulletin.model import Story
+
+MAX_PIXELS = 100_000_000
+FORMATS = frozenset({"JPEG", "PNG"})
+
+
+@dataclass(frozen=True)
+class PhotoInfo:
+    """What the layout needs to know of a photo file."""
+
+    path: Path
+    """The photo file."""
+    width: int
+    """Width in pixels, after EXIF orientation."""
+    height: int
+    """Height in pixels, after EXIF orientation."""
+    format: str
+    """File format as Pillow names it ("JPEG", "PNG")."""
+
+
+def check_photos(loaded: LoadedIssue) -> dict[Path, PhotoInfo]:
+    """Return every photo of the issue, decoded once; raise one error listing all bad ones."""
+    found: dict[Path, PhotoInfo] = {}
+    problems: list[Problem] = []
+    for index, block in enumerate(loaded.issue.stories):
+        if not isinstance(block, Story):
+            continue
+        for number, photo in enumerate(block.photos):
+            path = Path(photo.file)
+            if path in found:
+                continue
+            loc = ("stories", index, "photos", number, "file")
+            try:
+                found[path] = _inspect(path)
+            except _Unusable as reason:
+                shown = path.relative_to(loaded.issue_dir.resolve()).as_posix()
+                problems.append(loaded.problem(loc, f"photo '{shown}' {reason}"))
+    if problems:
+        raise PhotoError(problems)
+    return found
+
+
+class _Unusable(Exception):
+    """Why a photo cannot be used, in words for the user."""
+
+
+def _inspect(path: Path) -> PhotoInfo:
+    if path.stat().st_size == 0:
+        raise _Unusable("is an empty file: export the photo again")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(path) as image:
+                image_format = str(image.format)
+                width, height = image.size
+                if width * height > MAX_PIXELS:
+                    raise _Unusable(
+                        f"is {width}x{height} pixels ({width * height / 1e6:.0f} megapixels); "
+                        f"the most a photo may have is {MAX_PIXELS / 1e6:.0f}: scale it down"
+                    )
+                if image_format not in FORMATS:
+                    raise _Unusable(
+                        f"is a {image_format} image: save it as JPEG (photos) or PNG (graphics)"
+                    )
+                image.load()
+                orientation = image.getexif().get(0x0112, 1)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise _Unusable(
+                f"has more than {MAX_PIXELS / 1e6:.0f} megapixels: scale it down"
+            ) from None
+        except UnidentifiedImageError:
+            raise _Unusable("is not an image (or not a JPEG or PNG): export it again") from None
+        except (OSError, SyntaxError, ValueError) as error:
+            raise _Unusable(
+                f"cannot be read, it may be truncated or damaged ({error}): export it again"
+            ) from None
+    if orientation in {5, 6, 7, 8}:
+        width, height = height, width
+    return PhotoInfo(path, width, height, image_format)

@@ -1,0 +1,187 @@
+"""Turn a validated issue into the HTML its layout templates make of it.
+
+All grouping and formatting (dates, credit lines, Markdown) happens here;
+the templates under ``layouts/<name>/`` only place what they are given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.dates import format_date, format_skeleton
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from bulletin.errors import BulletinError
+from bulletin.manifest import LoadedIssue
+from bulletin.model import Credit, PartialDate, Photo, Stats, Story
+
+ENTRY_TEMPLATE = "issue.html.j2"
+
+# Labels the layout prints, by language. Dates come from Babel's CLDR data.
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "in_this_issue": "In this issue",
+        "issue": "Issue",
+        "page": "page",
+        "of": "of",
+        "photo_by": "Photo by",
+    },
+}
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+
+
+def render_html(loaded: LoadedIssue, *, images: Mapping[Path, Path] | None = None) -> str:
+    """Return the issue's HTML document, ready for the layout engine.
+
+    ``images`` maps a photo's file to the prepared file to place instead.
+    """
+    layout_dir = layout_folder(loaded)
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(layout_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    try:
+        template = environment.get_template(ENTRY_TEMPLATE)
+    except jinja2.TemplateNotFound:
+        raise BulletinError.single(
+            str(layout_dir / ENTRY_TEMPLATE),
+            f"the layout '{loaded.publication.layout}' has no {ENTRY_TEMPLATE}",
+        ) from None
+    return template.render(build_context(loaded, images or {}))
+
+
+def layout_folder(loaded: LoadedIssue) -> Path:
+    """Return the folder of the publication's layout, or raise if there is none."""
+    folder = loaded.root / "layouts" / loaded.publication.layout
+    if not folder.is_dir():
+        known = sorted(p.name for p in (loaded.root / "layouts").glob("*") if p.is_dir())
+        raise BulletinError.single(
+            "issues/publication.yaml",
+            f"there is no layout '{loaded.publication.layout}' in layouts/: "
+            f"use one of {', '.join(known) or 'none found'}",
+            where="layout",
+        )
+    return folder
+
+
+def build_context(loaded: LoadedIssue, images: Mapping[Path, Path]) -> dict[str, Any]:
+    """Return the data the templates receive, formatted for print."""
+    publication, issue = loaded.publication, loaded.issue
+    language = publication.language
+    labels = LABELS.get(language.split("-")[0], LABELS["en"])
+    month_label = issue_date_label(issue.date, language)
+    number_label = f"{labels['issue']} {issue.number}" if issue.number else ""
+    blocks = [
+        _story(block, language, labels, images) if isinstance(block, Story) else _stats(block)
+        for block in issue.stories
+    ]
+    return {
+        "lang": language,
+        "title": f"{publication.name} — {month_label}",
+        "name": publication.name,
+        "publisher": publication.publisher,
+        "month_label": month_label,
+        "number_label": number_label,
+        "footer_label": f"{publication.name} · {month_label}",
+        "description": f"{publication.name}, {month_label}: "
+        + "; ".join(block.title for block in issue.stories),
+        "keywords": ", ".join(dict.fromkeys(block.kicker for block in issue.stories)),
+        "created": issue.date.isoformat(),
+        "colors": {
+            "primary": publication.colors.primary,
+            "accent": publication.colors.accent,
+            "primary_tint": _tint(publication.colors.primary, 0.08),
+        },
+        "labels": labels,
+        "toc": [{"id": b.id, "kicker": b.kicker, "title": b.title} for b in issue.stories],
+        "blocks": blocks,
+        "contacts": {
+            "heading": publication.contacts.heading,
+            "offices": [
+                {"country": office.country, "emails": list(office.emails)}
+                for office in publication.contacts.offices
+            ],
+        },
+        "social": [{"label": link.label, "url": link.url} for link in publication.social],
+    }
+
+
+def format_credit(credit: Credit, language: str, photo_by: str) -> str:
+    """Return the credit line: "Photo by IOM, Istanbul, May 26, 2021"."""
+    return f"{photo_by} {credit.by}, {credit.place}, {format_partial_date(credit.date, language)}"
+
+
+def format_partial_date(date: PartialDate, language: str) -> str:
+    """Return ``date`` written out in ``language``, to the day or to the month."""
+    locale = _locale(language)
+    if date.day is None:
+        return format_skeleton("yMMMM", date.first_day, locale=locale)
+    return format_date(date.first_day, format="long", locale=locale)
+
+
+def _tint(color: str, strength: float) -> str:
+    """Return ``color`` mixed into white, ``strength`` of it kept (for backgrounds)."""
+    channels = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(255 - (255 - c) * strength):02x}" for c in channels)
+
+
+def _locale(language: str) -> str:
+    return language.replace("-", "_")
+
+
+def _markdown(text: str) -> Markup:
+    # Raw HTML is off in the parser, so its output is safe to mark as markup.
+    return Markup(_MARKDOWN.render(text))
+
+
+def _photo(
+    photo: Photo, language: str, labels: Mapping[str, str], images: Mapping[Path, Path]
+) -> dict[str, Any]:
+    source = Path(photo.file)
+    return {
+        "src": images.get(source, source).as_uri(),
+        "alt": photo.alt,
+        "credit": format_credit(photo.credit, language, labels["photo_by"]),
+        "caption": photo.caption or "",
+    }
+
+
+def _story(
+    story: Story, language: str, labels: Mapping[str, str], images: Mapping[Path, Path]
+) -> dict[str, Any]:
+    photos = [_photo(photo, language, labels, images) for photo in story.photos]
+    return {
+        "kind": "story",
+        "id": story.id,
+        "kicker": story.kicker,
+        "title": story.title,
+        "standfirst": story.standfirst or "",
+        "body": _markdown(story.body),
+        "columns": story.layout.columns,
+        "lead": photos[0],
+        "photos": photos[1:],
+    }
+
+
+def _stats(stats: Stats) -> dict[str, Any]:
+    return {
+        "kind": "stats",
+        "id": stats.id,
+        "kicker": stats.kicker,
+        "title": stats.title,
+        "intro": _markdown(stats.intro),
+        "figures": [{"value": f.value, "label": f.label} for f in stats.figures],
+    }
+
+
+def issue_date_label(date: dt.date, language: str) -> str:
+    """Return the month of ``date`` as printed on the masthead ("May 2021")."""
+    return format_skeleton("yMMMM", date, locale=_locale(language))

@@ -1,0 +1,498 @@
+"""Load and validate the manifests: ``issues/publication.yaml`` and ``issues/YYYY-MM/issue.yaml``.
+
+Every problem is reported at once, each with the file, line and column it
+comes from (taken from the YAML nodes) and a plain-words fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from bulletin.errors import ManifestError, Problem
+from bulletin.model import BLOCK_TAGS, Issue, Publication
+
+MAX_MANIFEST_BYTES = 1_000_000
+MAX_NODES = 50_000
+MAX_DEPTH = 40
+_MONTH_ARG = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class LoadedIssue:
+    """A validated issue with its publication and where they came from."""
+
+    root: Path
+    """The project folder holding ``issues/``, ``layouts/`` and ``fonts/``."""
+    publication: Publication
+    """The publication's settings."""
+    issue: Issue
+    """The month's content."""
+    issue_dir: Path
+    """The issue folder (``issues/2021-05``)."""
+    manifests: tuple[Path, ...]
+    """The manifest files read, publication first."""
+    positions: tuple[dict[Loc, tuple[int, int]], ...]
+    """Line and column of every value in each manifest, by field path."""
+
+    def problem(self, loc: Loc, message: str, *, publication: bool = False) -> Problem:
+        """Return a problem at the field ``loc`` of ``issue.yaml`` (or ``publication.yaml``)."""
+        which = 0 if publication else -1
+        line, column = self.positions[which].get(loc, (None, None))
+        name = _display(self.root, self.manifests[which])
+        return Problem(name, line, column, _where(loc), message)
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML with the surprises of YAML 1.1 taken out.
+
+    ``no``/``yes``/``on``/``off`` stay words (only true/false are booleans), and
+    dates stay text so the model decides what a date is.
+    """
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+@dataclass
+class _Marks:
+    """Positions of every key and value in a YAML document, by field path."""
+
+    keys: dict[Loc, tuple[int, int]]
+    values: dict[Loc, tuple[int, int]]
+
+
+def load_issue(root: Path, month: str) -> LoadedIssue:
+    """Return the validated publication and issue for ``month`` under ``root``."""
+    if not _MONTH_ARG.match(month):
+        raise ManifestError.single(
+            "bulletin", f"'{month}' is not a month: write it as YYYY-MM, like 2021-05"
+        )
+    issues_dir = root / "issues"
+    issue_dir = issues_dir / month
+    issue_file = issue_dir / "issue.yaml"
+    if not issue_file.is_file():
+        known = sorted(p.parent.name for p in issues_dir.glob("*/issue.yaml"))
+        hint = f"issues here: {', '.join(known)}" if known else "there are no issues yet"
+        raise ManifestError.single(
+            _display(root, issue_file),
+            f"no issue for {month}: create {_display(root, issue_file)} ({hint})",
+        )
+    publication_file = issues_dir / "publication.yaml"
+    problems: list[Problem] = []
+    publication_marks, marks = _Marks({}, {}), _Marks({}, {})
+    publication = _load_model(
+        root, publication_file, Publication, {"issues_dir": issues_dir}, problems, publication_marks
+    )
+    issue = _load_model(root, issue_file, Issue, {"issue_dir": issue_dir}, problems, marks)
+    loaded = None
+    if publication is not None and issue is not None:
+        loaded = LoadedIssue(
+            root,
+            publication,
+            issue,
+            issue_dir,
+            (publication_file, issue_file),
+            (publication_marks.values, marks.values),
+        )
+        if issue.month != month:
+            problems.append(
+                loaded.problem(
+                    ("month",),
+                    f"says {issue.month} but the folder is {month}: make them the same",
+                )
+            )
+    if problems or loaded is None:
+        raise ManifestError(problems)
+    return loaded
+
+
+def _display(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+_ModelT = typing.TypeVar("_ModelT", bound=BaseModel)
+
+
+def _load_model(
+    root: Path,
+    path: Path,
+    model: type[_ModelT],
+    context: dict[str, Any],
+    problems: list[Problem],
+    marks: _Marks,
+) -> _ModelT | None:
+    name = _display(root, path)
+    try:
+        data = _read_yaml(path, name, marks)
+    except ManifestError as error:
+        problems.extend(error.problems)
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem(name, 1, 1, "", "expected fields (key: value lines) at the top"))
+        return None
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as error:
+        problems.extend(
+            _describe(name, model, data, marks, dict(detail)) for detail in error.errors()
+        )
+        return None
+
+
+def _read_yaml(path: Path, name: str, marks: _Marks) -> Any:
+    """Return the document at ``path`` and the position of each of its nodes."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ManifestError.single(name, f"cannot read the file: {error.strerror}") from None
+    if len(raw) > MAX_MANIFEST_BYTES:
+        raise ManifestError.single(
+            name,
+            f"the file is {len(raw):,} bytes; a manifest is at most {MAX_MANIFEST_BYTES:,}: "
+            "is this the right file?",
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ManifestError.single(
+            name,
+            "the file is not UTF-8 text: save it as UTF-8 in your editor",
+            line=line,
+        ) from None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        raise _syntax_error(name, error) from None
+    except yaml.YAMLError as error:
+        raise ManifestError.single(name, f"not valid YAML: {error}") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        return None
+    builder = _Builder(name, marks, loader)
+    data = builder.build(node, ())
+    if builder.problems:
+        raise ManifestError(builder.problems)
+    return data
+
+
+class _Builder:
+    """Turn a composed YAML node tree into Python data, recording positions."""
+
+    def __init__(self, name: str, marks: _Marks, loader: _Loader) -> None:
+        self.name = name
+        self.marks = marks
+        self.loader = loader
+        self.problems: list[Problem] = []
+        self.count = 0
+
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        self.count += 1
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        if self.count > MAX_NODES or len(loc) > MAX_DEPTH:
+            reason = (
+                "is nested too deeply" if len(loc) > MAX_DEPTH else "expands to too many values"
+            )
+            raise ManifestError.single(
+                self.name,
+                f"the manifest {reason} (aliases or nesting): a bulletin manifest "
+                "needs neither at this scale",
+                line=line,
+                column=column,
+            )
+        self.marks.values.setdefault(loc, (line, column))
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self._scalar(key_node)
+                key_mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                if not isinstance(key, str | int) or isinstance(key, bool):
+                    self.problems.append(
+                        Problem(self.name, *key_mark, _where(loc), "a key must be a plain word")
+                    )
+                    continue
+                if key in result:
+                    self.problems.append(
+                        Problem(
+                            self.name,
+                            *key_mark,
+                            _where((*loc, key)),
+                            f"'{key}' appears twice here; only one would be kept and the "
+                            "other silently lost: merge them or delete one",
+                        )
+                    )
+                    continue
+                self.marks.keys[(*loc, key)] = key_mark
+                result[key] = self.build(value_node, (*loc, key))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*loc, index)) for index, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            return None
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as error:
+            mark = error.problem_mark or node.start_mark
+            raise ManifestError.single(
+                self.name,
+                f"cannot read this value ({error.problem}): write it as plain text",
+                line=mark.line + 1,
+                column=mark.column + 1,
+            ) from None
+
+
+_SYNTAX_HELP: tuple[tuple[str, str], ...] = (
+    (
+        "found character '\\t' that cannot start any token",
+        "a tab is used for indentation: YAML needs spaces (set your editor to insert spaces)",
+    ),
+    (
+        "mapping values are not allowed here",
+        "a colon followed by a space inside a value: put the whole value in quotes "
+        '(title: "Migration: the next steps")',
+    ),
+    (
+        "found unexpected end of stream",
+        "a quote is opened but never closed: add the closing quote",
+    ),
+    (
+        "found unknown escape character",
+        "a backslash inside double quotes: use single quotes, or write \\\\ for a backslash",
+    ),
+    (
+        "could not find expected ':'",
+        "a line that is neither 'key: value' nor part of the text above it: check the "
+        "indentation, or use | for text over several lines",
+    ),
+    (
+        "did not find expected key",
+        "the indentation does not line up with the fields around it: align it with the field above",
+    ),
+    (
+        "did not find expected '-' indicator",
+        "a list item is not indented like the others: start each item with '-' at the same column",
+    ),
+    (
+        "found undefined alias",
+        "'*' starts an alias in YAML: put the value in quotes",
+    ),
+    (
+        "found character '@' that cannot start any token",
+        "a value cannot start with '@' in YAML: put the value in quotes",
+    ),
+    (
+        "found character '`' that cannot start any token",
+        "a value cannot start with '`' in YAML: put the value in quotes",
+    ),
+)
+
+
+def _syntax_error(name: str, error: yaml.MarkedYAMLError) -> ManifestError:
+    mark = error.problem_mark or error.context_mark
+    problem = str(error.problem or "")
+    context = str(error.context or "")
+    text = f"{context} {problem}"
+    message = next((help_ for key, help_ in _SYNTAX_HELP if key in text), None)
+    if message is None:
+        message = f"not valid YAML ({problem or context}): check the lines around here"
+    if "end of stream" in problem and error.context_mark is not None:
+        mark = error.context_mark
+    line = mark.line + 1 if mark else None
+    column = mark.column + 1 if mark else None
+    return ManifestError.single(name, message, line=line, column=column)
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> Loc:
+    """Drop the union tags pydantic puts into a location (``stories.2.story``)."""
+    cleaned: list[str | int] = []
+    for part in loc:
+        after_index = bool(cleaned) and isinstance(cleaned[-1], int)
+        if isinstance(part, str) and part in BLOCK_TAGS and after_index:
+            continue
+        if isinstance(part, str) and part.startswith("function-"):
+            continue
+        cleaned.append(part)
+    return tuple(cleaned)
+
+
+def _where(loc: Loc) -> str:
+    where = ""
+    for part in loc:
+        where += f"[{part}]" if isinstance(part, int) else (f".{part}" if where else str(part))
+    return where
+
+
+def _describe(
+    name: str, model: type[BaseModel], data: Any, marks: _Marks, error: dict[str, Any]
+) -> Problem:
+    loc = _clean_loc(tuple(error["loc"]))
+    kind = str(error["type"])
+    if kind == "missing":
+        parent = loc[:-1]
+        line, column = marks.values.get(parent, marks.values.get((), (1, 1)))
+        field = loc[-1]
+        help_ = _field_help(model, data, loc)
+        return Problem(
+            name,
+            line,
+            column,
+            _where(loc),
+            f"required field '{field}' is missing: add it" + (f" ({help_})" if help_ else ""),
+        )
+    if kind == "extra_forbidden":
+        position = marks.keys.get(loc) or marks.values.get(loc)
+        known = _known_fields(model, data, loc[:-1])
+        message = f"unknown field '{loc[-1]}'"
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        if close:
+            message += f": did you mean '{close[0]}'?"
+        elif known:
+            message += f": the fields here are {', '.join(known)}"
+        return Problem(name, *_split(position), _where(loc), message)
+    position = marks.values.get(loc) or marks.values.get(loc[:-1])
+    return Problem(name, *_split(position), _where(loc), _plain_message(error))
+
+
+def _split(position: tuple[int, int] | None) -> tuple[int | None, int | None]:
+    return position if position else (None, None)
+
+
+_PATTERN_HELP = {
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$": "use lower-case letters, digits and hyphens only, like "
+    "almaty-process",
+    r"^#[0-9A-Fa-f]{6}$": 'write a colour as "#RRGGBB" in quotes, like "#0033A0"',
+    r"^\d{4}-(0[1-9]|1[0-2])$": 'write the month as "YYYY-MM" in quotes, like "2021-05"',
+    r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$": "write a language code like en, ru or kk",
+}
+
+_TYPE_HELP = {
+    "string_type": "must be text",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "list_type": "must be a list (lines starting with '- ')",
+    "model_type": "must be a group of fields (key: value lines indented below it)",
+    "dict_type": "must be a group of fields (key: value lines indented below it)",
+    "model_attributes_type": "must be a group of fields (key: value lines indented below it)",
+    "bool_type": "must be true or false",
+}
+
+
+def _plain_message(error: dict[str, Any]) -> str:
+    kind = str(error["type"])
+    ctx = error.get("ctx") or {}
+    given = error.get("input")
+    if kind in _TYPE_HELP:
+        if given is None:
+            shown = "nothing"
+        elif isinstance(given, dict | list):
+            shown = "a group of fields" if isinstance(given, dict) else "a list"
+        else:
+            shown = f"'{given}'"
+        return f"{_TYPE_HELP[kind]}, not {shown}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length', 1)} item(s)"
+    if kind == "too_long":
+        return f"takes at most {ctx.get('max_length')} items"
+    if kind == "string_pattern_mismatch":
+        return f"'{given}' is not valid: " + _PATTERN_HELP.get(
+            str(ctx.get("pattern")), f"it must match {ctx.get('pattern')}"
+        )
+    if kind == "literal_error":
+        return f"must be {ctx.get('expected')}, not '{given}'"
+    if kind in {"greater_than_equal", "less_than_equal"}:
+        limit = ctx.get("ge", ctx.get("le"))
+        word = "at least" if kind == "greater_than_equal" else "at most"
+        return f"must be {word} {limit}, not {given}"
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def _model_at(model: type[BaseModel], data: Any, loc: Loc) -> type[BaseModel] | None:
+    """Return the model that validates the mapping at ``loc``, following ``data``."""
+    current: Any = model
+    value = data
+    for part in loc:
+        if isinstance(part, int):
+            value = value[part] if isinstance(value, list) and part < len(value) else None
+            current = _item_type(current, value)
+        else:
+            if not (isinstance(current, type) and issubclass(current, BaseModel)):
+                return None
+            field = current.model_fields.get(part)
+            if field is None:
+                return None
+            value = value.get(part) if isinstance(value, dict) else None
+            current = _unwrap(field.annotation, value)
+    current = _unwrap(current, value)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any, value: Any) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0], value)
+    if origin in {typing.Union, types.UnionType}:
+        options = [_unwrap(arg, value) for arg in typing.get_args(annotation)]
+        models = [opt for opt in options if isinstance(opt, type) and issubclass(opt, BaseModel)]
+        kind = value.get("kind", "story") if isinstance(value, dict) else None
+        for option in models:
+            kind_field = option.model_fields.get("kind")
+            if kind_field is not None and kind in typing.get_args(kind_field.annotation):
+                return option
+        return models[0] if len(models) == 1 else annotation
+    return annotation
+
+
+def _item_type(annotation: Any, value: Any) -> Any:
+    annotation = _unwrap(annotation, None)
+    if typing.get_origin(annotation) is list:
+        return _unwrap(typing.get_args(annotation)[0], value)
+    return annotation
+
+
+def _known_fields(model: type[BaseModel], data: Any, loc: Loc) -> list[str]:
+    found = _model_at(model, data, loc)
+    return list(found.model_fields) if found else []
+
+
+def _field_help(model: type[BaseModel], data: Any, loc: Loc) -> str:
+    found = _model_at(model, data, loc[:-1])
+    if found is None:
+        return ""
+    field = found.model_fields.get(str(loc[-1]))
+    description = field.description if field else None
+    return description.split(":")[0].rstrip(".") if description else ""

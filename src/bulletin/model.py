@@ -1,0 +1,367 @@
+"""The data a bulletin is made of: a publication and its monthly issues.
+
+Models are plain data: strict, frozen, and free of I/O. Checks that need the
+file system (does a photo exist?) run through the validation context, which
+:mod:`bulletin.manifest` fills with the issue folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+class Strict(BaseModel):
+    """Base of every manifest model: unknown keys rejected, values immutable."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        use_attribute_docstrings=True,
+        str_strip_whitespace=True,
+        coerce_numbers_to_str=True,
+    )
+
+
+def _check_link(url: str) -> str:
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in LINK_SCHEMES:
+        raise PydanticCustomError(
+            "link_scheme",
+            "link '{url}' is not allowed: use an https://, http:// or mailto: address",
+            {"url": url},
+        )
+    return url
+
+
+def _check_markdown(text: str) -> str:
+    """Refuse links a reader could not follow safely (``javascript:``, ``file:``)."""
+    for token in _MARKDOWN.parse(text):
+        for child in token.children or ():
+            if child.type == "link_open":
+                _check_link(str(child.attrGet("href") or ""))
+    return text
+
+
+def _check_email(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise PydanticCustomError(
+            "email", "'{value}' is not an email address (name@example.org)", {"value": value}
+        )
+    return value
+
+
+# One parser for validation: raw HTML off, exactly as the layout renders it.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+
+Text = Annotated[str, Field(min_length=1)]
+Markdown = Annotated[str, Field(min_length=1), AfterValidator(_check_markdown)]
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
+Email = Annotated[str, AfterValidator(_check_email)]
+Url = Annotated[str, AfterValidator(_check_link)]
+HexColor = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
+
+
+class PartialDate(BaseModel):
+    """A date known to the day (``2021-05-26``) or only to the month (``2021-05``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    year: int
+    month: int
+    day: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return {"year": value.year, "month": value.month, "day": value.day}
+        if isinstance(value, str):
+            text = value.strip()
+            if match := _DAY.match(text):
+                year, month, day = (int(part) for part in match.groups())
+                try:
+                    dt.date(year, month, day)
+                except ValueError:
+                    raise _bad_date(text) from None
+                return {"year": year, "month": month, "day": day}
+            if (match := _MONTH.match(text)) and 1 <= int(match[2]) <= 12:
+                return {"year": int(match[1]), "month": int(match[2])}
+        if isinstance(value, dict):
+            return value
+        raise _bad_date(value)
+
+    @property
+    def first_day(self) -> dt.date:
+        """Return the date, or the first of its month when the day is unknown."""
+        return dt.date(self.year, self.month, self.day or 1)
+
+
+def _bad_date(value: object) -> PydanticCustomError:
+    return PydanticCustomError(
+        "date_format",
+        "'{value}' is not a date: write YYYY-MM-DD (2021-05-26) or, for a month, "
+        'YYYY-MM in quotes ("2021-05")',
+        {"value": str(value)},
+    )
+
+
+class Credit(Strict):
+    """Who took a photo, where and when: printed as "Photo by IOM, Istanbul, May 26, 2021"."""
+
+    by: Text
+    """The photographer or organisation credited ("IOM", "Jane Doe/IOM")."""
+    place: Text
+    """Where the photo was taken ("Istanbul")."""
+    date: PartialDate
+    """When: YYYY-MM-DD, or "YYYY-MM" (quoted) when only the month is known."""
+
+
+class Photo(Strict):
+    """A photo placed with a story, with its credit line."""
+
+    file: str
+    """Image file (JPEG or PNG), relative to the issue folder: ``photos/istanbul.jpg``."""
+    alt: Text
+    """What the photo shows, for readers who cannot see it (screen readers, tagged PDF)."""
+    credit: Credit
+    """The photo credit printed under the photo."""
+    caption: Text | None = None
+    """Optional caption printed with the credit."""
+
+    @field_validator("file")
+    @classmethod
+    def _inside_issue(cls, value: str, info: ValidationInfo) -> str:
+        folder = (info.context or {}).get("issue_dir")
+        if folder is None:
+            return value
+        return str(resolve_inside(Path(folder), value, what="photo"))
+
+
+def resolve_inside(folder: Path, relative: str, *, what: str) -> Path:
+    """Return ``folder/relative`` resolved, refusing paths outside ``folder`` or missing."""
+    if not relative or PurePosixPath(relative).is_absolute() or re.match(r"^[A-Za-z]:", relative):
+        raise PydanticCustomError(
+            "path_outside",
+            "'{path}' must be a path relative to the issue folder, like photos/name.jpg",
+            {"path": relative},
+        )
+    base = folder.resolve()
+    target = (base / relative).resolve()
+    if not target.is_relative_to(base):
+        raise PydanticCustomError(
+            "path_outside",
+            "{what} '{path}' lies outside the issue folder: copy it into the folder "
+            "and refer to it from there",
+            {"what": what, "path": relative},
+        )
+    if not target.is_file():
+        raise PydanticCustomError(
+            "path_missing",
+            "{what} '{path}' does not exist in the issue folder",
+            {"what": what, "path": relative},
+        )
+    return target
+
+
+class StoryLayout(Strict):
+    """Hints for laying out one story."""
+
+    columns: Literal[1, 2, 3] = 2
+    """Number of text columns for the story body."""
+
+
+class Story(Strict):
+    """A story: section kicker, headline, photos and Markdown body."""
+
+    kind: Literal["story"] = "story"
+    """Block kind; ``story`` is the default and may be left out."""
+    id: Slug
+    """Stable identifier (``almaty-process``), used to match translations."""
+    kicker: Text
+    """Section label above the headline ("Direct assistance")."""
+    title: Text
+    """The headline."""
+    standfirst: Text | None = None
+    """Optional one- or two-sentence summary set between headline and body."""
+    body: Markdown
+    """Story text in Markdown: paragraphs, *emphasis*, links, lists. No raw HTML."""
+    photos: list[Photo] = Field(min_length=1)
+    """One or more photos; the first is the lead photo across the text width."""
+    layout: StoryLayout = StoryLayout()
+    """Optional layout hints."""
+
+
+class Figure(Strict):
+    """One figure of a statistics call-out: "95%" and what it counts."""
+
+    value: Text
+    """The figure as printed ("95%", "1,100 km")."""
+    label: Text
+    """What the figure means, completing the sentence it starts."""
+
+
+class Stats(Strict):
+    """A statistics call-out: a short text with large figures."""
+
+    kind: Literal["stats"]
+    """Block kind: ``stats``."""
+    id: Slug
+    """Stable identifier, used to match translations."""
+    kicker: Text
+    """Section label above the title."""
+    title: Text
+    """The call-out's heading."""
+    intro: Markdown
+    """Text introducing the figures, in Markdown."""
+    figures: list[Figure] = Field(min_length=1, max_length=6)
+    """The figures, printed large (one to six)."""
+
+
+def _block_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("kind", "story"))
+    return str(getattr(value, "kind", "story"))
+
+
+Block = Annotated[
+    Annotated[Story, Tag("story")] | Annotated[Stats, Tag("stats")],
+    Discriminator(
+        _block_kind,
+        custom_error_type="block_kind",
+        custom_error_message="unknown block kind: use 'story' (the default) or 'stats'",
+    ),
+]
+BLOCK_TAGS = frozenset({"story", "stats"})
+
+
+def _month(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return f"{value.year:04d}-{value.month:02d}"
+    return value
+
+
+class Issue(Strict):
+    """One month's bulletin: ``issues/YYYY-MM/issue.yaml``."""
+
+    month: Annotated[str, BeforeValidator(_month), Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+    """The month the issue covers, "YYYY-MM" in quotes; must match the folder name."""
+    number: Annotated[int, Field(ge=1)] | None = None
+    """Optional issue number printed on the masthead."""
+    stories: list[Block] = Field(min_length=1)
+    """The stories and call-outs, in reading order."""
+
+    @field_validator("stories")
+    @classmethod
+    def _unique_ids(cls, stories: list[Story | Stats]) -> list[Story | Stats]:
+        seen: set[str] = set()
+        for story in stories:
+            if story.id in seen:
+                raise PydanticCustomError(
+                    "duplicate_id",
+                    "story id '{id}' is used twice: give each story its own id",
+                    {"id": story.id},
+                )
+            seen.add(story.id)
+        return stories
+
+    @property
+    def date(self) -> dt.date:
+        """Return the first day of the issue's month."""
+        year, month = self.month.split("-")
+        return dt.date(int(year), int(month), 1)
+
+
+class Colors(Strict):
+    """Brand colours."""
+
+    primary: HexColor = "#0033A0"
+    """Main brand colour (masthead, kickers, figures), as #RRGGBB."""
+    accent: HexColor = "#5B92E5"
+    """Second colour for rules and highlights, as #RRGGBB."""
+
+
+class Office(Strict):
+    """One office in the contacts block."""
+
+    country: Text
+    """Country or office name, printed as its label."""
+    emails: list[Email] = Field(min_length=1)
+    """One or more email addresses, printed as mailto: links."""
+
+
+class Contacts(Strict):
+    """The contacts block that closes every issue."""
+
+    heading: Text
+    """Heading of the block ("Contact IOM missions in Central Asia")."""
+    offices: list[Office] = Field(min_length=1)
+    """The offices, in the order printed."""
+
+
+class SocialLink(Strict):
+    """A link to the publisher's social media."""
+
+    label: Text
+    """Link text ("Follow us on Facebook")."""
+    url: Url
+    """Address (https://…)."""
+
+
+class Publication(Strict):
+    """What stays the same across issues: ``issues/publication.yaml``."""
+
+    name: Text
+    """Bulletin name on the masthead and in the running footer."""
+    publisher: Text
+    """Organisation publishing the bulletin; also the PDF's author."""
+    slug: Slug
+    """Short name used in output file names: ``<slug>-2021-05.pdf``."""
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    """Main language of the bulletin as a BCP 47 tag ("en", "ru")."""
+    layout: Slug = "standard"
+    """Layout folder under ``layouts/``."""
+    colors: Colors = Colors()
+    """Brand colours."""
+    logo: str | None = None
+    """Optional logo (SVG or PNG), relative to the ``issues/`` folder."""
+    page_budget: Annotated[int, Field(ge=1, le=64)] = 8
+    """The most pages an issue may take; a longer issue fails to build."""
+    contacts: Contacts
+    """Contacts block on the last page."""
+    social: list[SocialLink] = []
+    """Social media links under the contacts."""
+
+    @field_validator("logo")
+    @classmethod
+    def _logo_inside(cls, value: str | None, info: ValidationInfo) -> str | None:
+        folder = (info.context or {}).get("issues_dir")
+        if value is None or folder is None:
+            return value
+        return str(resolve_inside(Path(folder), value, what="logo"))
