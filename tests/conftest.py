@@ -1,0 +1,36 @@
+"""Shared fixtures: the repository as a sample project, and copies of it to break."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bulletin.build import BuildResult, build_issue
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_MONTH = "2021-05"
+REFERENCE = REPO.parent / "shared" / "reference" / "iom-central-asia-bulletin-2021-05.txt"
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    """Return the repository root, which is itself a bulletin project."""
+    return REPO
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """Return a private copy of the project (issues, layouts, fonts) to modify."""
+    target = tmp_path / "project"
+    for name in ("issues", "layouts", "fonts"):
+        shutil.copytree(REPO / name, target / name)
+    return target
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """Build the sample issue once per session and return what was written."""
+    out = tmp_path_factory.mktemp("out")
+    return build_issue(REPO, SAMPLE_MONTH, out)
