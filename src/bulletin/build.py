@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from bulletin.errors import BulletinError
+from bulletin.fit import fit_photos
 from bulletin.images import check_photos
 from bulletin.layout import layout_folder, render_html
 from bulletin.manifest import LoadedIssue, load_issue
@@ -32,15 +34,22 @@ def build_issue(root: Path, month: str, out: Path) -> BuildResult:
     """Typeset the issue of ``month`` under ``root`` into ``out``; return what was written."""
     loaded = load_issue(root, month)
     check_photos(loaded)
-    html = render_html(loaded)
     layout_dir = layout_folder(loaded)
-    rendered = render_pdf(
-        html,
+    typeset = partial(
+        render_pdf,
         base_dir=layout_dir,
         folders=[loaded.issue_dir, layout_dir, root / "issues"],
         fonts_dir=root / "fonts",
         source=loaded.problem((), "").file,
     )
+    # A trial layout measures the stories; the final one sizes photos to fit.
+    trial = typeset(render_html(loaded), write=False)
+    fit = fit_photos(trial.document)
+    rendered = typeset(render_html(loaded, fit=fit))
+    if rendered.page_count > fit.pages and fit.closing_space_mm:
+        # The engine paginated a line longer than the simulation: give up the
+        # closing space rather than push the contacts onto a page of their own.
+        rendered = typeset(render_html(loaded, fit=replace(fit, closing_space_mm=0)))
     _check_budget(loaded, rendered.page_count)
     target = out / month / f"{loaded.publication.slug}-{month}.pdf"
     write_output(target, rendered.data)

@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from bulletin.errors import BulletinError
+from bulletin.fit import DEFAULT_PHOTO_MM, Fit
 from bulletin.manifest import LoadedIssue
 from bulletin.model import Credit, PartialDate, Photo, Stats, Story
 
@@ -36,10 +37,16 @@ LABELS: dict[str, dict[str, str]] = {
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 
 
-def render_html(loaded: LoadedIssue, *, images: Mapping[Path, Path] | None = None) -> str:
+def render_html(
+    loaded: LoadedIssue,
+    *,
+    images: Mapping[Path, Path] | None = None,
+    fit: Fit | None = None,
+) -> str:
     """Return the issue's HTML document, ready for the layout engine.
 
-    ``images`` maps a photo's file to the prepared file to place instead.
+    ``images`` maps a photo's file to the prepared file to place instead;
+    ``fit`` sets photo heights and closing space that pack the pages (fit.py).
     """
     layout_dir = layout_folder(loaded)
     environment = jinja2.Environment(
@@ -55,7 +62,7 @@ def render_html(loaded: LoadedIssue, *, images: Mapping[Path, Path] | None = Non
             str(layout_dir / ENTRY_TEMPLATE),
             f"the layout '{loaded.publication.layout}' has no {ENTRY_TEMPLATE}",
         ) from None
-    return template.render(build_context(loaded, images or {}))
+    return template.render(build_context(loaded, images or {}, fit))
 
 
 def layout_folder(loaded: LoadedIssue) -> Path:
@@ -72,15 +79,20 @@ def layout_folder(loaded: LoadedIssue) -> Path:
     return folder
 
 
-def build_context(loaded: LoadedIssue, images: Mapping[Path, Path]) -> dict[str, Any]:
+def build_context(
+    loaded: LoadedIssue, images: Mapping[Path, Path], fit: Fit | None = None
+) -> dict[str, Any]:
     """Return the data the templates receive, formatted for print."""
     publication, issue = loaded.publication, loaded.issue
     language = publication.language
     labels = LABELS.get(language.split("-")[0], LABELS["en"])
     month_label = issue_date_label(issue.date, language)
     number_label = f"{labels['issue']} {issue.number}" if issue.number else ""
+    photo_heights = fit.heights_mm if fit else {}
     blocks = [
-        _story(block, language, labels, images) if isinstance(block, Story) else _stats(block)
+        _story(block, language, labels, images, photo_heights.get(block.id, DEFAULT_PHOTO_MM))
+        if isinstance(block, Story)
+        else _stats(block)
         for block in issue.stories
     ]
     return {
@@ -110,6 +122,7 @@ def build_context(loaded: LoadedIssue, images: Mapping[Path, Path]) -> dict[str,
                 for office in publication.contacts.offices
             ],
         },
+        "closing_space_mm": fit.closing_space_mm if fit else 0,
         "social": [{"label": link.label, "url": link.url} for link in publication.social],
     }
 
@@ -155,7 +168,11 @@ def _photo(
 
 
 def _story(
-    story: Story, language: str, labels: Mapping[str, str], images: Mapping[Path, Path]
+    story: Story,
+    language: str,
+    labels: Mapping[str, str],
+    images: Mapping[Path, Path],
+    photo_height: int,
 ) -> dict[str, Any]:
     photos = [_photo(photo, language, labels, images) for photo in story.photos]
     return {
@@ -167,6 +184,7 @@ def _story(
         "body": _markdown(story.body),
         "columns": story.layout.columns,
         "lead": photos[0],
+        "lead_height_mm": photo_height,
         "photos": photos[1:],
     }
 

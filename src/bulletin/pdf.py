@@ -57,12 +57,14 @@ def render_pdf(
     folders: Sequence[Path],
     fonts_dir: Path,
     source: str,
+    write: bool = True,
     **options: Any,
 ) -> RenderedPdf:
     """Return the PDF typeset from ``html``; fail on any error the engine logs.
 
     ``folders`` are the only places resources may be read from; ``source``
-    names the input in error messages.
+    names the input in error messages. With ``write`` false the document is
+    laid out only (for measuring) and ``data`` is empty.
     """
     confine_fonts(fonts_dir)
     # Imported here so that commands which do not render start quickly.
@@ -76,7 +78,7 @@ def render_pdf(
         document = HTML(
             string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
         ).render(font_config=FontConfiguration(), **options)
-        data = document.write_pdf(**options)
+        data = document.write_pdf(**options) if write else b""
     # A missing glyph is only a warning to WeasyPrint, but an empty box in
     # print is as bad as a missing photo: both fail the build.
     errors = [r for r in collected.records if r.levelno >= logging.ERROR or _is_tofu(r)]
