@@ -100,6 +100,7 @@ def build_context(
         "title": f"{publication.name} — {month_label}",
         "name": publication.name,
         "publisher": publication.publisher,
+        "logo": Path(publication.logo).as_uri() if publication.logo else "",
         "month_label": month_label,
         "number_label": number_label,
         "footer_label": f"{publication.name} · {month_label}",
