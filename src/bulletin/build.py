@@ -11,9 +11,9 @@ from bulletin.errors import BulletinError
 from bulletin.fit import fit_photos
 from bulletin.images import check_photos
 from bulletin.layout import layout_folder, render_html
-from bulletin.manifest import LoadedIssue, load_issue
+from bulletin.manifest import LoadedIssue, issue_languages, load_issue
 from bulletin.output import write_output
-from bulletin.pdf import render_pdf
+from bulletin.pdf import RenderedPdf, render_pdf
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +30,40 @@ class BuildResult:
     """Its size in bytes."""
 
 
-def build_issue(root: Path, month: str, out: Path) -> BuildResult:
-    """Typeset the issue of ``month`` under ``root`` into ``out``; return what was written."""
-    loaded = load_issue(root, month)
-    check_photos(loaded)
+def build_issue(
+    root: Path, month: str, out: Path, *, language: str | None = None
+) -> list[BuildResult]:
+    """Typeset the issue of ``month`` under ``root`` into ``out``; return what was written.
+
+    Every language the issue has is built (or only ``language``), all of them
+    laid out before the first file is written.
+    """
+    source = load_issue(root, month)
+    check_photos(source)
+    main = source.publication.language
+    languages = [language] if language else [main, *issue_languages(root, month)]
+    rendered = []
+    for edition_language in dict.fromkeys(languages):
+        loaded = (
+            source
+            if edition_language == main
+            else load_issue(root, month, language=edition_language)
+        )
+        pdf = _typeset(loaded)
+        suffix = "" if edition_language == main else f"-{edition_language}"
+        target = out / month / f"{loaded.publication.slug}-{month}{suffix}.pdf"
+        rendered.append((target, pdf))
+    results = []
+    for target, pdf in rendered:
+        write_output(target, pdf.data)
+        log.info("wrote %s (%d pages)", target, pdf.page_count)
+        results.append(BuildResult(target, pdf.page_count, len(pdf.data)))
+    return results
+
+
+def _typeset(loaded: LoadedIssue) -> RenderedPdf:
+    """Return the issue laid out with photos fitted to the pages, checked against its budget."""
+    root = loaded.root
     layout_dir = layout_folder(loaded)
     typeset = partial(
         render_pdf,
@@ -51,10 +81,7 @@ def build_issue(root: Path, month: str, out: Path) -> BuildResult:
         # closing space rather than push the contacts onto a page of their own.
         rendered = typeset(render_html(loaded, fit=replace(fit, closing_space_mm=0)))
     _check_budget(loaded, rendered.page_count)
-    target = out / month / f"{loaded.publication.slug}-{month}.pdf"
-    write_output(target, rendered.data)
-    log.info("wrote %s (%d pages)", target, rendered.page_count)
-    return BuildResult(target, rendered.page_count, len(rendered.data))
+    return rendered
 
 
 def _check_budget(loaded: LoadedIssue, page_count: int) -> None:

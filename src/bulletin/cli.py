@@ -53,13 +53,18 @@ def build(
     *,
     root: RootOption = Path("."),
     out: OutOption = None,
+    language: Annotated[
+        str | None,
+        typer.Option("--language", help="Build only this language (default: every one)."),
+    ] = None,
 ) -> None:
-    """Build the bulletin PDF of MONTH into OUT/MONTH/."""
+    """Build the bulletin PDF of MONTH into OUT/MONTH/, in every language it has."""
     from bulletin.build import build_issue
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
-        result = build_issue(root, month, (out or root / "out").resolve())
+        results = build_issue(root, month, (out or root / "out").resolve(), language=language)
     except BulletinError as error:
         raise _fail(error) from None
-    typer.echo(f"{result.path} ({result.page_count} pages, {result.size / 1e6:.2f} MB)")
+    for result in results:
+        typer.echo(f"{result.path} ({result.page_count} pages, {result.size / 1e6:.2f} MB)")

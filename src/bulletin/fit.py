@@ -21,6 +21,7 @@ PX_PER_MM = 96 / 25.4
 PHOTO_HEIGHTS_MM = tuple(range(56, 124, 4))
 DEFAULT_PHOTO_MM = 76
 ORPHAN_LINES = 2
+WIDOW_LINES = 2
 # A page shorter than this much of its height holding text is a "hole" worth
 # filling; less is ordinary slack from line rounding.
 SLACK_PX = 6 * PX_PER_MM
@@ -144,14 +145,16 @@ def _place(
     lines = block.lines
     while lines:
         room = _capacity(pages, page) - position
-        fits = block.columns * max(0, math.floor(room / block.line_height + 0.01))
-        if lines == block.lines and block.body_height <= room + 0.5:
+        if lines == block.lines and block.body_height <= room:
             position += block.body_height
             break
-        if lines <= fits:
-            position += math.ceil(lines / block.columns + 0.5) * block.line_height
+        rows = max(0, math.floor(room / block.line_height + 0.01))
+        if lines < block.columns * rows:
+            position += min(room, math.ceil(lines / block.columns + 0.5) * block.line_height)
             break
-        lines -= fits
+        # The body breaks: this page fills to its foot, and at least the widow
+        # lines of every column go over.
+        lines = max(lines - block.columns * rows, WIDOW_LINES * block.columns)
         page, position = page + 1, 0.0
     return page, position, hole
 
@@ -190,17 +193,17 @@ def measure_layout(document: Any) -> tuple[Pages, list[Block]]:
             content_top = box.position_y + float(box.margin_top)
             if "stats" in classes:
                 whole[block_id] = box.position_y + box.margin_height() - content_top
-            image = 0.0
+            has_head = any("story-head" in _classes(child) for child in box.children)
             for child in box.children:
                 child_classes = _classes(child)
-                if "story-head" in child_classes:
-                    heads[block_id] = 0.0
-                elif "lead" in child_classes:
+                if "lead" in child_classes and has_head:
                     image = _find_image_height(child)
                     figures[block_id] = image
+                    # Everything from the block's top to the end of its lead
+                    # figure, less the photo itself, is fixed height.
+                    bottom = child.position_y + child.margin_height()
+                    heads[block_id] = bottom - content_top - image
                 elif "body" in child_classes:
-                    if block_id in heads:
-                        heads[block_id] = child.position_y - content_top - image
                     columns[block_id] = _column_count(child)
                     lines.setdefault(block_id, []).extend(_line_heights(child))
                     bodies.setdefault(block_id, []).append(child.margin_height())

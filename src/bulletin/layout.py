@@ -23,17 +23,6 @@ from bulletin.model import Credit, PartialDate, Photo, Stats, Story
 
 ENTRY_TEMPLATE = "issue.html.j2"
 
-# Labels the layout prints, by language. Dates come from Babel's CLDR data.
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "in_this_issue": "In this issue",
-        "issue": "Issue",
-        "page": "page",
-        "of": "of",
-        "photo_by": "Photo by",
-    },
-}
-
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 
 
@@ -84,8 +73,8 @@ def build_context(
 ) -> dict[str, Any]:
     """Return the data the templates receive, formatted for print."""
     publication, issue = loaded.publication, loaded.issue
-    language = publication.language
-    labels = LABELS.get(language.split("-")[0], LABELS["en"])
+    language = loaded.language
+    labels = loaded.labels
     month_label = issue_date_label(issue.date, language)
     number_label = f"{labels['issue']} {issue.number}" if issue.number else ""
     photo_heights = fit.heights_mm if fit else {}
@@ -128,9 +117,10 @@ def build_context(
     }
 
 
-def format_credit(credit: Credit, language: str, photo_by: str) -> str:
-    """Return the credit line: "Photo by IOM, Istanbul, May 26, 2021"."""
-    return f"{photo_by} {credit.by}, {credit.place}, {format_partial_date(credit.date, language)}"
+def format_credit(credit: Credit, language: str, pattern: str) -> str:
+    """Return the credit line, "Photo by IOM, Istanbul, May 26, 2021", after ``pattern``."""
+    date = format_partial_date(credit.date, language)
+    return pattern.format(by=credit.by, place=credit.place, date=date)
 
 
 def format_partial_date(date: PartialDate, language: str) -> str:
@@ -163,7 +153,7 @@ def _photo(
     return {
         "src": images.get(source, source).as_uri(),
         "alt": photo.alt,
-        "credit": format_credit(photo.credit, language, labels["photo_by"]),
+        "credit": format_credit(photo.credit, language, labels["credit"]),
         "caption": photo.caption or "",
     }
 
