@@ -30,7 +30,13 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    """Build the sample issue once per session and return what was written."""
+def sample_builds(tmp_path_factory: pytest.TempPathFactory) -> list[BuildResult]:
+    """Build the sample issue, every language, once per session; return what was written."""
     out = tmp_path_factory.mktemp("out")
     return build_issue(REPO, SAMPLE_MONTH, out)
+
+
+@pytest.fixture(scope="session")
+def sample_build(sample_builds: list[BuildResult]) -> BuildResult:
+    """Return the sample's build in its main language (English)."""
+    return sample_builds[0]
