@@ -238,7 +238,7 @@ def _gap_problem(
     # A gap names the place where text should be: point at it, or at its
     # nearest parent that exists in the file.
     for depth in range(len(loc), -1, -1):
-        position = marks.values.get(loc[:depth])
+        position = marks.keys.get(loc[:depth]) or marks.values.get(loc[:depth])
         if position:
             return Problem(_display(root, path), *position, _where(loc), message)
     return Problem(_display(root, path), None, None, _where(loc), message)
