@@ -20,8 +20,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build wrote."""
+    """What a build wrote: one edition in one language."""
 
+    edition: str
+    """``email`` (the file people get by email; print and archive come later)."""
+    language: str
+    """The language of the edition ("en", "ru")."""
     path: Path
     """The PDF written."""
     page_count: int
@@ -52,12 +56,14 @@ def build_issue(
         pdf = _typeset(loaded)
         suffix = "" if edition_language == main else f"-{edition_language}"
         target = out / month / f"{loaded.publication.slug}-{month}{suffix}.pdf"
-        rendered.append((target, pdf))
+        rendered.append((edition_language, target, pdf))
     results = []
-    for target, pdf in rendered:
+    for edition_language, target, pdf in rendered:
         write_output(target, pdf.data)
         log.info("wrote %s (%d pages)", target, pdf.page_count)
-        results.append(BuildResult(target, pdf.page_count, len(pdf.data)))
+        results.append(
+            BuildResult("email", edition_language, target, pdf.page_count, len(pdf.data))
+        )
     return results
 
 
