@@ -13,7 +13,7 @@ from bulletin.images import check_photos
 from bulletin.layout import layout_folder, render_html
 from bulletin.manifest import LoadedIssue, load_issue
 from bulletin.output import write_output
-from bulletin.pdf import render_pdf
+from bulletin.pdf import RenderedPdf, render_pdf
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,20 @@ def build_issue(root: Path, month: str, out: Path) -> BuildResult:
     """Typeset the issue of ``month`` under ``root`` into ``out``; return what was written."""
     loaded = load_issue(root, month)
     check_photos(loaded)
+    rendered = typeset_issue(loaded)
+    _check_budget(loaded, rendered.page_count)
+    target = out / month / f"{loaded.publication.slug}-{month}.pdf"
+    write_output(target, rendered.data)
+    log.info("wrote %s (%d pages)", target, rendered.page_count)
+    return BuildResult(target, rendered.page_count, len(rendered.data))
+
+
+def typeset_issue(loaded: LoadedIssue, *, write: bool = True) -> RenderedPdf:
+    """Return the issue laid out as printed: photos sized by a trial layout, then typeset.
+
+    With ``write`` false the final layout is not drawn, and ``data`` is empty.
+    """
+    root = loaded.root
     layout_dir = layout_folder(loaded)
     typeset = partial(
         render_pdf,
@@ -41,6 +55,7 @@ def build_issue(root: Path, month: str, out: Path) -> BuildResult:
         folders=[loaded.issue_dir, layout_dir, root / "issues"],
         fonts_dir=root / "fonts",
         source=loaded.problem((), "").file,
+        write=write,
     )
     # A trial layout measures the stories; the final one sizes photos to fit.
     trial = typeset(render_html(loaded), write=False)
@@ -50,11 +65,7 @@ def build_issue(root: Path, month: str, out: Path) -> BuildResult:
         # The engine paginated a line longer than the simulation: give up the
         # closing space rather than push the contacts onto a page of their own.
         rendered = typeset(render_html(loaded, fit=replace(fit, closing_space_mm=0)))
-    _check_budget(loaded, rendered.page_count)
-    target = out / month / f"{loaded.publication.slug}-{month}.pdf"
-    write_output(target, rendered.data)
-    log.info("wrote %s (%d pages)", target, rendered.page_count)
-    return BuildResult(target, rendered.page_count, len(rendered.data))
+    return rendered
 
 
 def _check_budget(loaded: LoadedIssue, page_count: int) -> None:
