@@ -119,7 +119,7 @@ def test_warnings_fail_only_when_strict(project: Path) -> None:
 
 LAYOUT_CASE = [
     f"{ISSUE}: warning: page 3 is nearly empty: text and photos fill 11% of it "
-    "(the contacts) — shorten or lengthen the stories before it",
+    "(it holds the contacts) — shorten or lengthen the stories around it",
     "issues/publication.yaml:10:14: error: page_budget: the issue takes 3 pages but the "
     'budget is 1: "Partners from the regional office", "Improving victim identification in '
     'Kazakhstan" and the contacts run onto pages 2-3 — shorten stories, or raise page_budget',

@@ -730,6 +730,8 @@ class _Page:
     """WeasyPrint's page box."""
     stories: list[str] = field(default_factory=list)
     """Ids of the stories with a part on the page, in order."""
+    front: bool = False
+    """Whether the masthead or the contents are on the page."""
     contacts: bool = False
     """Whether the contacts (or part of them) are on the page."""
     spans: list[tuple[float, float]] = field(default_factory=list)
@@ -802,6 +804,7 @@ class _Layout:
             y = box.border_box_y()
             page.spans.append((y, y + box.border_height()))
         if classes & _SKIPPED:
+            page.front = page.front or bool(classes & {"masthead", "contents"})
             place = replace(place, loc=())
         else:
             place = self._place(box, classes, place, page)
@@ -1020,11 +1023,13 @@ def _check_fill(issue: _IssueText, pages: Sequence[_Page]) -> Iterator[Finding]:
             message = f"page {scan.number} is blank — remove what forces the break before it"
         elif used < NEARLY_EMPTY:
             held = [f'"{issue.headings[issue.index[s]].title}"' for s in scan.stories]
+            if scan.front:
+                held.insert(0, "the masthead and contents")
             if scan.contacts:
                 held.append("the contacts")
             message = (
                 f"page {scan.number} is nearly empty: text and photos fill {used:.0%} of it "
-                f"({_join(held)}) — shorten or lengthen the stories before it"
+                f"(it holds {_join(held)}) — shorten or lengthen the stories around it"
             )
         else:
             continue
