@@ -53,7 +53,8 @@ def build_issue(
             if edition_language == main
             else load_issue(root, month, language=edition_language)
         )
-        pdf = _typeset(loaded)
+        pdf = typeset_issue(loaded)
+        _check_budget(loaded, pdf.page_count)
         suffix = "" if edition_language == main else f"-{edition_language}"
         target = out / month / f"{loaded.publication.slug}-{month}{suffix}.pdf"
         rendered.append((edition_language, target, pdf))
@@ -67,8 +68,11 @@ def build_issue(
     return results
 
 
-def _typeset(loaded: LoadedIssue) -> RenderedPdf:
-    """Return the issue laid out with photos fitted to the pages, checked against its budget."""
+def typeset_issue(loaded: LoadedIssue, *, write: bool = True) -> RenderedPdf:
+    """Return the issue laid out as printed: photos sized by a trial layout, then typeset.
+
+    With ``write`` false the final layout is not drawn, and ``data`` is empty.
+    """
     root = loaded.root
     layout_dir = layout_folder(loaded)
     typeset = partial(
@@ -77,6 +81,7 @@ def _typeset(loaded: LoadedIssue) -> RenderedPdf:
         folders=[loaded.issue_dir, layout_dir, root / "issues"],
         fonts_dir=root / "fonts",
         source=loaded.problem((), "").file,
+        write=write,
     )
     # A trial layout measures the stories; the final one sizes photos to fit.
     trial = typeset(render_html(loaded), write=False)
@@ -86,7 +91,6 @@ def _typeset(loaded: LoadedIssue) -> RenderedPdf:
         # The engine paginated a line longer than the simulation: give up the
         # closing space rather than push the contacts onto a page of their own.
         rendered = typeset(render_html(loaded, fit=replace(fit, closing_space_mm=0)))
-    _check_budget(loaded, rendered.page_count)
     return rendered
 
 

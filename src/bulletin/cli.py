@@ -68,3 +68,33 @@ def build(
         raise _fail(error) from None
     for result in results:
         typer.echo(f"{result.path} ({result.page_count} pages, {result.size / 1e6:.2f} MB)")
+
+
+@app.command()
+def check(
+    month: MonthArgument,
+    *,
+    root: RootOption = Path("."),
+    quick: Annotated[
+        bool,
+        typer.Option("--quick", help="Validate the manifests and photos only; lay nothing out."),
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail on warnings too, not only on errors.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the findings as a JSON list, for machines.")
+    ] = False,
+) -> None:
+    """Preflight the issue of MONTH: validate it, lay it out, and report what would print wrong.
+
+    Exits 0 when the issue may go to print, 1 when there are errors (or, with
+    --strict, warnings).
+    """
+    from bulletin.preflight import format_report, inspect_issue
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    report = inspect_issue(root, month, depth="validation" if quick else "layout")
+    typer.echo(format_report(report, as_json=as_json))
+    if not report.passed(strict=strict):
+        raise typer.Exit(1)
