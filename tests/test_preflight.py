@@ -272,3 +272,35 @@ def test_every_character_of_a_value_maps_to_itself_in_the_file(tmp_path: Path, s
             assert found == "\\"  # an escape points at its backslash
         else:
             assert found == char, (offset, char, line, column)
+
+
+# ---- Language editions -------------------------------------------------------------
+
+
+def test_sample_russian_edition_passes(repo: Path) -> None:
+    report = inspect_issue(repo, SAMPLE_MONTH, depth="manifests", language="ru")
+    assert report.manifest == f"issues/{SAMPLE_MONTH}/issue.ru.yaml"
+    assert report.findings == ()
+
+
+def test_language_edition_is_checked_where_its_text_is_written(project: Path) -> None:
+    path = project / "issues" / SAMPLE_MONTH / "issue.ru.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(
+        "в Стамбуле (Турецкая Республика)", "в Стамбуле中 (Турецкая Республика)..", 1
+    )
+    path.write_text(text, encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "Стамбуле中" in row)
+    column = text.splitlines()[line - 1].index("中") + 1
+    report = inspect_issue(project, SAMPLE_MONTH, depth="manifests", language="ru")
+    lines = [str(finding) for finding in report.findings]
+    ru = f"issues/{SAMPLE_MONTH}/issue.ru.yaml"
+    assert lines[0].startswith(
+        f"{ru}:{line}:{column}: error: stories[0].body: no glyph for "
+        '"中" (U+4E2D CJK UNIFIED IDEOGRAPH-4E2D) in Noto Serif'
+    )
+    assert any(
+        entry.startswith(f"{ru}:{line}:") and "doubled punctuation" in entry for entry in lines
+    ), lines
+    # The English edition is untouched by the Russian file's mistakes.
+    assert inspect_issue(project, SAMPLE_MONTH, depth="manifests").findings == ()

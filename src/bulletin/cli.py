@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Annotated
@@ -91,10 +92,21 @@ def check(
     Exits 0 when the issue may go to print, 1 when there are errors (or, with
     --strict, warnings).
     """
-    from bulletin.preflight import format_report, inspect_issue
+    from bulletin.manifest import issue_languages
+    from bulletin.preflight import Depth, format_report, inspect_issue
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    report = inspect_issue(root, month, depth="validation" if quick else "layout")
-    typer.echo(format_report(report, as_json=as_json))
-    if not report.passed(strict=strict):
+    depth: Depth = "validation" if quick else "layout"
+    reports = [inspect_issue(root, month, depth=depth)]
+    if reports[0].stories:
+        reports += [
+            inspect_issue(root, month, depth=depth, language=language)
+            for language in issue_languages(root, month)
+        ]
+    if as_json:
+        findings = [f.as_dict() for report in reports for f in report.findings]
+        typer.echo(json.dumps(findings, indent=2, ensure_ascii=False))
+    else:
+        typer.echo("\n\n".join(format_report(report) for report in reports))
+    if not all(report.passed(strict=strict) for report in reports):
         raise typer.Exit(1)

@@ -142,19 +142,24 @@ class Report:
         return not self.errors and not (strict and self.warnings)
 
 
-def inspect_issue(root: Path, month: str, *, depth: Depth = "layout") -> Report:
+def inspect_issue(
+    root: Path, month: str, *, depth: Depth = "layout", language: str | None = None
+) -> Report:
     """Return the preflight report of the issue of ``month`` under ``root``.
 
-    Problems in the input are findings, never exceptions: a manifest that does
-    not validate gives a report of its validation errors.
+    With ``language``, inspect that language edition: its text is checked
+    where its translation file has it. Problems in the input are findings,
+    never exceptions: a manifest that does not validate gives a report of its
+    validation errors.
     """
-    manifest = f"issues/{month}/issue.yaml"
+    manifest = f"issues/{month}/issue{f'.{language}' if language else ''}.yaml"
     try:
-        loaded = load_issue(root, month)
+        loaded = load_issue(root, month, language=language)
         photos = check_photos(loaded)
     except BulletinError as error:
         return Report(month, manifest, "validation", _from_error(error, "validation"))
-    manifest = loaded.problem((), "").file
+    if language is None:
+        manifest = loaded.problem((), "").file
     issue = _IssueText(loaded)
     budget = loaded.publication.page_budget
     if depth == "validation":
@@ -311,6 +316,12 @@ class _IssueText:
         self.loaded = loaded
         publication_file, issue_file = loaded.manifests
         self.manifests = {True: _Manifest(publication_file), False: _Manifest(issue_file)}
+        # A language edition's words live in its translation files.
+        self.texts = {
+            pub: (_Manifest(path), path)
+            for pub, path in zip((True, False), loaded.texts, strict=True)
+            if path
+        }
         self.index = {block.id: number for number, block in enumerate(loaded.issue.stories)}
         self.headings = tuple(
             StoryHeading(
@@ -328,6 +339,16 @@ class _IssueText:
         self, loc: Loc, message: str, *, publication: bool = False, offset: int | None = None
     ) -> Problem:
         """Return a problem at field ``loc``, or at the character ``offset`` of its value."""
+        translated = self._translated(loc, publication)
+        if translated is not None:
+            manifest, path, file_loc = translated
+            node = manifest.node(file_loc)
+            assert node is not None, "_translated returns only locations that exist"
+            position = manifest.position(file_loc, offset) if offset is not None else None
+            line, column = position or (node.start_mark.line + 1, node.start_mark.column + 1)
+            root = self.loaded.root
+            name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+            return Problem(name, line, column, self.loaded.problem(loc, "").where, message)
         problem = self.loaded.problem(loc, message, publication=publication)
         if offset is None:
             return problem
@@ -335,6 +356,29 @@ class _IssueText:
         if position is None:
             return problem
         return replace(problem, line=position[0], column=position[1])
+
+    def node(self, loc: Loc, publication: bool) -> yaml.Node | None:
+        """Return the YAML node holding the printed text of ``loc``."""
+        translated = self._translated(loc, publication)
+        if translated is not None:
+            manifest, _, file_loc = translated
+            return manifest.node(file_loc)
+        return self.manifests[publication].node(loc)
+
+    def _translated(self, loc: Loc, publication: bool) -> tuple[_Manifest, Path, Loc] | None:
+        """Return where the translation of ``loc`` is written, if this edition has one."""
+        if publication not in self.texts:
+            return None
+        manifest, path = self.texts[publication]
+        file_loc = loc
+        if not publication:
+            if len(loc) < 3 or loc[0] != "stories" or not isinstance(loc[1], int):
+                return None
+            file_loc = ("stories", self.loaded.issue.stories[loc[1]].id, *loc[2:])
+        elif loc[-1] in {"emails", "url"} or "emails" in loc:
+            return None
+        node = manifest.node(file_loc)
+        return (manifest, path, file_loc) if isinstance(node, yaml.ScalarNode) else None
 
     def story_loc(self, story: str) -> Loc:
         """Return the path of story ``story`` in issue.yaml."""
@@ -357,7 +401,7 @@ class _IssueText:
         def make(
             loc: Loc, kind: _Kind, story: str | None, family: str = sans, *, pub: bool = False
         ) -> _Field | None:
-            node = self.manifests[pub].node(loc)
+            node = self.node(loc, pub)
             if not isinstance(node, yaml.ScalarNode) or not node.value:
                 return None
             return _Field(loc, pub, story, kind, family, str(node.value))
@@ -1106,7 +1150,9 @@ def _title(report: Report) -> str:
 
 def _group_heading(story: StoryHeading | None, findings: Sequence[Finding]) -> str:
     if story is None:
-        publication = all(f.problem.file.endswith("publication.yaml") for f in findings)
+        publication = all(
+            re.search(r"publication(\.[\w-]+)?\.yaml$", f.problem.file) for f in findings
+        )
         return "Publication (masthead and contacts)" if publication else "Whole issue"
     label = "Story" if story.kind == "story" else "Call-out"
     line = f", line {story.line}" if story.line else ""
