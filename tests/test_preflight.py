@@ -233,11 +233,19 @@ def test_quick_check_validates_without_loading_the_layout_engine() -> None:
         text=True,
         check=True,
     )
+    report = [
+        "The manifests are valid and every photo can be read.",
+        "This was validation only: run without --quick to lay the issue out and preflight it.",
+    ]
     assert result.stdout.splitlines() == [
         f"Preflight of {ISSUE}: 7 stories",
         "",
-        "The manifests are valid and every photo can be read.",
-        "This was validation only: run without --quick to lay the issue out and preflight it.",
+        *report,
+        "",
+        "",
+        f"Preflight of issues/{SAMPLE_MONTH}/issue.ru.yaml: 7 stories",
+        "",
+        *report,
         "0 False False",
     ]
 
