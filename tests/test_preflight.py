@@ -242,7 +242,6 @@ def test_quick_check_validates_without_loading_the_layout_engine() -> None:
         "",
         *report,
         "",
-        "",
         f"Preflight of issues/{SAMPLE_MONTH}/issue.ru.yaml: 7 stories",
         "",
         *report,
