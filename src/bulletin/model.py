@@ -8,6 +8,7 @@ file system (does a photo exist?) run through the validation context, which
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
@@ -75,8 +76,11 @@ def _check_email(value: str) -> str:
     return value
 
 
-# One parser for validation: raw HTML off, exactly as the layout renders it.
+# One parser for validation: raw HTML off, exactly as the layout renders it,
+# except that it reads every link. The layout's parser leaves a
+# ``javascript:`` or ``file:`` link as plain text; here it is refused by name.
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
+_MARKDOWN.validateLink = lambda url: True  # type: ignore[method-assign]
 
 Text = Annotated[str, Field(min_length=1)]
 Markdown = Annotated[str, Field(min_length=1), AfterValidator(_check_markdown)]
@@ -182,12 +186,42 @@ def resolve_inside(folder: Path, relative: str, *, what: str) -> Path:
             {"what": what, "path": relative},
         )
     if not target.is_file():
+        near = _near_match(base, target.relative_to(base).as_posix())
         raise PydanticCustomError(
             "path_missing",
-            "{what} '{path}' does not exist in the issue folder",
-            {"what": what, "path": relative},
+            "{what} '{path}' does not exist in the issue folder"
+            + (": did you mean '{near}'?" if near else ""),
+            {"what": what, "path": relative, "near": near},
         )
     return target
+
+
+_MAX_LISTED = 2000
+
+
+def _near_match(base: Path, wanted: str) -> str | None:
+    """Return the file under ``base`` that ``wanted`` most likely means, if one stands out.
+
+    Catches what the eye misses: a difference of case (``Photos/Istanbul.JPG``),
+    another extension (``.jpeg``, ``.png``) or a slip of a letter or two.
+    """
+    files: list[str] = []
+    for path in base.rglob("*"):
+        if len(files) >= _MAX_LISTED:
+            break
+        if path.is_file() and not path.name.startswith("."):
+            files.append(path.relative_to(base).as_posix())
+    folded = wanted.casefold()
+    same_case = [name for name in files if name.casefold() == folded]
+    stem = PurePosixPath(folded).with_suffix("").as_posix()
+    other_suffix = [
+        name for name in files if PurePosixPath(name.casefold()).with_suffix("").as_posix() == stem
+    ]
+    if found := same_case or other_suffix:
+        return sorted(found)[0]
+    by_folded = {name.casefold(): name for name in files}
+    close = difflib.get_close_matches(folded, list(by_folded), n=1, cutoff=0.8)
+    return by_folded[close[0]] if close else None
 
 
 class StoryLayout(Strict):
@@ -281,12 +315,12 @@ class Issue(Strict):
     @classmethod
     def _unique_ids(cls, stories: list[Story | Stats]) -> list[Story | Stats]:
         seen: set[str] = set()
-        for story in stories:
+        for index, story in enumerate(stories):
             if story.id in seen:
                 raise PydanticCustomError(
                     "duplicate_id",
                     "story id '{id}' is used twice: give each story its own id",
-                    {"id": story.id},
+                    {"id": story.id, "index": index},
                 )
             seen.add(story.id)
         return stories
