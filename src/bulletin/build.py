@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin.errors import BulletinError
-from bulletin.images import check_photos
+from bulletin.images import check_photos, normalise_photos
 from bulletin.layout import layout_folder, render_html
 from bulletin.manifest import LoadedIssue, load_issue
 from bulletin.output import write_output
@@ -31,16 +32,17 @@ class BuildResult:
 def build_issue(root: Path, month: str, out: Path) -> BuildResult:
     """Typeset the issue of ``month`` under ``root`` into ``out``; return what was written."""
     loaded = load_issue(root, month)
-    check_photos(loaded)
-    html = render_html(loaded)
-    layout_dir = layout_folder(loaded)
-    rendered = render_pdf(
-        html,
-        base_dir=layout_dir,
-        folders=[loaded.issue_dir, layout_dir, root / "issues"],
-        fonts_dir=root / "fonts",
-        source=loaded.problem((), "").file,
-    )
+    photos = check_photos(loaded)
+    with tempfile.TemporaryDirectory(prefix="bulletin-") as scratch:
+        html = render_html(loaded, images=normalise_photos(photos, Path(scratch)))
+        layout_dir = layout_folder(loaded)
+        rendered = render_pdf(
+            html,
+            base_dir=layout_dir,
+            folders=[loaded.issue_dir, layout_dir, root / "issues", Path(scratch)],
+            fonts_dir=root / "fonts",
+            source=loaded.problem((), "").file,
+        )
     _check_budget(loaded, rendered.page_count)
     target = out / month / f"{loaded.publication.slug}-{month}.pdf"
     write_output(target, rendered.data)
