@@ -38,12 +38,12 @@ def _main() -> None:
     """Typeset an organisation's monthly bulletin from issues/YYYY-MM/issue.yaml."""
 
 
-def _fail(error: BulletinError) -> typer.Exit:
+def _fail(error: BulletinError, *, outcome: str = "nothing was written") -> typer.Exit:
     for problem in error.problems:
         typer.echo(str(problem), err=True)
     count = len(error.problems)
     if count > 1:
-        typer.echo(f"{count} problems; nothing was written.", err=True)
+        typer.echo(f"{count} problems; {outcome}.", err=True)
     return typer.Exit(1)
 
 
@@ -63,3 +63,34 @@ def build(
     except BulletinError as error:
         raise _fail(error) from None
     typer.echo(f"{result.path} ({result.page_count} pages, {result.size / 1e6:.2f} MB)")
+
+
+@app.command()
+def check(
+    month: MonthArgument,
+    *,
+    root: RootOption = Path("."),
+    quick: Annotated[
+        bool,
+        typer.Option(
+            "--quick",
+            help="Check manifests and photos only; never lay out the pages, so answer at once.",
+        ),
+    ] = False,
+) -> None:
+    """Check the manifests and photos of MONTH; list every problem, write nothing."""
+    # Today every check is quick: manifests and photos. Laying out the pages
+    # to inspect them will come to the plain check only, never to --quick.
+    del quick
+    from bulletin.check import check_issue
+
+    try:
+        result = check_issue(root, month)
+    except BulletinError as error:
+        raise _fail(error, outcome="fix them and check again") from None
+    stories = len(result.loaded.issue.stories)
+    typer.echo(
+        f"{result.loaded.problem((), '').file}: no problems found "
+        f"({stories} stories, {len(result.photos)} photos)"
+    )
+
