@@ -127,6 +127,17 @@ def test_a_bug_keeps_its_traceback(project: Path, monkeypatch: pytest.MonkeyPatc
     assert isinstance(result.exception, RuntimeError)
 
 
+def test_schema_writes_both_schemas(repo: Path, tmp_path: Path) -> None:
+    result = _run("schema", "--out", tmp_path)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        str(tmp_path / "issue.schema.json"),
+        str(tmp_path / "publication.schema.json"),
+    ]
+    for name in ("issue.schema.json", "publication.schema.json"):
+        assert (tmp_path / name).read_bytes() == (repo / "schema" / name).read_bytes()
+
+
 # A failed build keeps the last good PDF byte for byte and leaves no temporary file.
 
 

@@ -94,3 +94,24 @@ def check(
         f"({stories} stories, {len(result.photos)} photos)"
     )
 
+
+@app.command()
+def schema(
+    *,
+    root: RootOption = Path("."),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Folder to write into (default: <root>/schema).", file_okay=False
+        ),
+    ] = None,
+) -> None:
+    """Write the JSON Schema of issue.yaml and publication.yaml, for editors that check YAML."""
+    from bulletin.schema import write_schemas
+
+    try:
+        written = write_schemas(out or root / "schema")
+    except BulletinError as error:
+        raise _fail(error) from None
+    for path in written:
+        typer.echo(str(path))

@@ -22,12 +22,14 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    GetJsonSchemaHandler,
     Tag,
     ValidationInfo,
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -120,6 +122,13 @@ class PartialDate(BaseModel):
         if isinstance(value, dict):
             return value
         raise _bad_date(value)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """Describe the date as a manifest writes it, as text, not as its parts."""
+        return {"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$", "title": "Date"}
 
     @property
     def first_day(self) -> dt.date:
@@ -304,7 +313,7 @@ def _month(value: Any) -> Any:
 class Issue(Strict):
     """One month's bulletin: ``issues/YYYY-MM/issue.yaml``."""
 
-    month: Annotated[str, BeforeValidator(_month), Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+    month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$"), BeforeValidator(_month)]
     """The month the issue covers, "YYYY-MM" in quotes; must match the folder name."""
     number: Annotated[int, Field(ge=1)] | None = None
     """Optional issue number printed on the masthead."""
