@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFile
 
 from bulletin.build import build_issue
 from bulletin.errors import PhotoError
@@ -238,3 +238,14 @@ def test_a_sample_photo_needs_no_copy(repo: Path, tmp_path: Path) -> None:
     photos = check_photos(load_issue(repo, "2021-05"))
     assert len(photos) == 6
     assert normalise_photos(photos, tmp_path) == {}
+
+
+def test_a_truncated_photo_is_refused_after_the_layout_engine_loaded(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Importing WeasyPrint sets this for the whole process.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    path = project / "issues/2021-05" / PHOTO
+    path.write_bytes(path.read_bytes()[:5000])
+    assert _problems(project) == [WHERE + dict((c, m) for c, _, m in BAD_PHOTOS)["truncated"]]
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from bulletin.errors import PhotoError, Problem
 from bulletin.manifest import LoadedIssue
@@ -86,6 +87,21 @@ def _placeable(image: Image.Image) -> Image.Image:
     return image.convert("RGBA" if "A" in image.mode else "RGB")
 
 
+@contextmanager
+def _strict_loading() -> Iterator[None]:
+    """Let a truncated file fail to load, whatever the layout engine set.
+
+    Importing WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole
+    process (weasyprint/images.py), after which a cut-off photo loads as a
+    grey band: in a process that has rendered before, the check would pass it.
+    """
+    tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
+
+
 def _inspect(path: Path) -> PhotoInfo:
     if path.stat().st_size == 0:
         raise _Unusable("is an empty file: export the photo again")
@@ -93,7 +109,7 @@ def _inspect(path: Path) -> PhotoInfo:
         start = stream.read(1024).lstrip()
     if start.startswith(b"<") and b"<svg" in start:
         raise _Unusable("is an SVG drawing, not a photo: export it as PNG or JPEG")
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _strict_loading():
         # Pillow warns from 89 megapixels and refuses from 179; our own limit
         # below is the one that counts, with a message that says what to do.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
