@@ -301,7 +301,7 @@ class _Builder:
                             self.name,
                             *key_mark,
                             _where((*loc, key)),
-                            f"'{key}' appears twice here; only one would be kept and the "
+                            f"'{_short(key)}' appears twice here; only one would be kept and the "
                             "other silently lost: merge them or delete one",
                         )
                     )
@@ -327,7 +327,7 @@ class _Builder:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
             raise ManifestError.single(
                 self.name,
-                f"cannot read '{node.value}' as {tag}: delete the tag and write the value "
+                f"cannot read '{_short(node.value)}' as {tag}: delete the tag and write the value "
                 "as plain text",
                 line=node.start_mark.line + 1,
                 column=node.start_mark.column + 1,
@@ -472,8 +472,19 @@ def _clean_loc(loc: tuple[Any, ...]) -> Loc:
 def _where(loc: Loc) -> str:
     where = ""
     for part in loc:
-        where += f"[{part}]" if isinstance(part, int) else (f".{part}" if where else str(part))
+        part = part if isinstance(part, int) else _short(part)
+        where += f"[{part}]" if isinstance(part, int) else (f".{part}" if where else part)
     return where
+
+
+_SHORT = 60
+
+
+def _short(text: object) -> str:
+    """Return ``text`` fit to quote in a one-line message: on one line, at most 60 characters."""
+    flat = " ".join(str(text).split())
+    flat = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in flat)
+    return flat if len(flat) <= _SHORT else flat[: _SHORT - 1] + "…"
 
 
 def _describe(
@@ -499,7 +510,7 @@ def _describe(
     if kind == "extra_forbidden":
         position = marks.keys.get(loc) or marks.values.get(loc)
         known = _known_fields(model, data, loc[:-1])
-        message = f"unknown field '{loc[-1]}'"
+        message = f"unknown field '{_short(loc[-1])}'"
         if close := _close_field(str(loc[-1]), known):
             message += f" — did you mean '{close}'?"
         elif known:
@@ -582,7 +593,7 @@ _TYPE_HELP = {
 def _shown(given: Any) -> str:
     if isinstance(given, dict | list):
         return "a group of fields" if isinstance(given, dict) else "a list"
-    return f"'{given}'"
+    return f"'{_short(given)}'"
 
 
 def _plain_message(error: dict[str, Any]) -> str:
@@ -604,17 +615,18 @@ def _plain_message(error: dict[str, Any]) -> str:
     if kind == "too_long":
         return f"takes at most {ctx.get('max_length')} items"
     if kind == "string_pattern_mismatch":
-        return f"'{given}' is not valid: " + _PATTERN_HELP.get(
+        return f"'{_short(given)}' is not valid: " + _PATTERN_HELP.get(
             str(ctx.get("pattern")), f"it must match {ctx.get('pattern')}"
         )
     if kind == "literal_error":
-        return f"must be {ctx.get('expected')}, not '{given}'"
+        return f"must be {ctx.get('expected')}, not '{_short(given)}'"
     if kind in {"greater_than_equal", "less_than_equal"}:
         limit = ctx.get("ge", ctx.get("le"))
         word = "at least" if kind == "greater_than_equal" else "at most"
         return f"must be {word} {limit}, not {given}"
-    message = str(error["msg"])
-    return message.removeprefix("Value error, ")
+    message = str(error["msg"]).removeprefix("Value error, ")
+    # A custom message quotes the value: keep it on one line, and short.
+    return message.replace(str(given), _short(given)) if isinstance(given, str) else message
 
 
 def _model_at(model: type[BaseModel], data: Any, loc: Loc) -> type[BaseModel] | None:
