@@ -201,6 +201,14 @@ BAD_ISSUES = [
         ),
     ),
     (
+        "photo_name_too_long",
+        (
+            "issues/2021-05/issue.yaml:29:15: stories[1].photos[0].file: photo "
+            "'photos/kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk…' cannot be used (File "
+            "name too long): rename the file, or correct the path"
+        ),
+    ),
+    (
         "photo_outside_folder",
         (
             "issues/2021-05/issue.yaml:29:15: stories[1].photos[0].file: photo "

@@ -186,7 +186,15 @@ def resolve_inside(folder: Path, relative: str, *, what: str) -> Path:
             {"path": relative},
         )
     base = folder.resolve()
-    target = (base / relative).resolve()
+    try:
+        target = (base / relative).resolve()
+        found = target.is_file()
+    except OSError as error:  # a name too long for the file system, a link loop
+        raise PydanticCustomError(
+            "path_unreadable",
+            "{what} '{path}' cannot be used ({reason}): rename the file, or correct the path",
+            {"what": what, "path": relative, "reason": error.strerror or str(error)},
+        ) from None
     if not target.is_relative_to(base):
         raise PydanticCustomError(
             "path_outside",
@@ -194,7 +202,7 @@ def resolve_inside(folder: Path, relative: str, *, what: str) -> Path:
             "and refer to it from there",
             {"what": what, "path": relative},
         )
-    if not target.is_file():
+    if not found:
         near = _near_match(base, target.relative_to(base).as_posix())
         raise PydanticCustomError(
             "path_missing",
