@@ -75,8 +75,8 @@ def test_later_stages_report_problems_at_the_manifest_line(repo: Path) -> None:
     problem = loaded.problem(("stories", 0, "photos", 0, "file"), "is damaged")
     budget = loaded.problem(("page_budget",), "is too small", publication=True)
 
-    assert str(problem) == f"{ISSUE}:13:15: stories[0].photos[0].file: is damaged"
-    assert str(budget) == f"{PUBLICATION}:10:14: page_budget: is too small"
+    assert str(problem) == f"{ISSUE}:14:15: stories[0].photos[0].file: is damaged"
+    assert str(budget) == f"{PUBLICATION}:11:14: page_budget: is too small"
 
 
 @pytest.mark.parametrize("month", ISSUE_MONTHS)
@@ -89,26 +89,26 @@ def test_every_issue_in_the_repository_validates(repo: Path, month: str) -> None
     [
         pytest.param(
             [("2021-05/issue.yaml", "number: 5", "numbr: 5")],
-            [f"{ISSUE}:3:1: numbr: unknown field 'numbr': did you mean 'number'?"],
+            [f"{ISSUE}:4:1: numbr: unknown field 'numbr' — did you mean 'number'?"],
             id="unknown-key",
         ),
         pytest.param(
             [("2021-05/issue.yaml", "    kicker: Regional cooperation\n", "")],
             [
-                f"{ISSUE}:5:5: stories[0].kicker: required field 'kicker' is missing: add it "
+                f"{ISSUE}:6:5: stories[0].kicker: required field 'kicker' is missing: add it "
                 '(Section label above the headline ("Direct assistance"))'
             ],
             id="missing-field",
         ),
         pytest.param(
             [("2021-05/issue.yaml", "number: 5", "number: five")],
-            [f"{ISSUE}:3:9: number: must be a whole number, not 'five'"],
+            [f"{ISSUE}:4:9: number: must be a whole number, not 'five'"],
             id="wrong-type",
         ),
         pytest.param(
             [("2021-05/issue.yaml", LEAD_PHOTO, "photos/istanbul.jpg")],
             [
-                f"{ISSUE}:13:15: stories[0].photos[0].file: "
+                f"{ISSUE}:14:15: stories[0].photos[0].file: "
                 "photo 'photos/istanbul.jpg' does not exist in the issue folder"
             ],
             id="photo-missing",
@@ -116,7 +116,7 @@ def test_every_issue_in_the_repository_validates(repo: Path, month: str) -> None
         pytest.param(
             [("2021-05/issue.yaml", LEAD_PHOTO, "../publication.yaml")],
             [
-                f"{ISSUE}:13:15: stories[0].photos[0].file: photo '../publication.yaml' lies "
+                f"{ISSUE}:14:15: stories[0].photos[0].file: photo '../publication.yaml' lies "
                 "outside the issue folder: copy it into the folder and refer to it from there"
             ],
             id="photo-outside-by-dot-dot",
@@ -124,7 +124,7 @@ def test_every_issue_in_the_repository_validates(repo: Path, month: str) -> None
         pytest.param(
             [("2021-05/issue.yaml", LEAD_PHOTO, "/etc/hostname")],
             [
-                f"{ISSUE}:13:15: stories[0].photos[0].file: '/etc/hostname' must be a path "
+                f"{ISSUE}:14:15: stories[0].photos[0].file: '/etc/hostname' must be a path "
                 "relative to the issue folder, like photos/name.jpg"
             ],
             id="photo-absolute-path",
@@ -132,14 +132,14 @@ def test_every_issue_in_the_repository_validates(repo: Path, month: str) -> None
         pytest.param(
             [("2021-05/issue.yaml", "date: 2021-05-26", "date: 26.05.2021")],
             [
-                f"{ISSUE}:18:17: stories[0].photos[0].credit.date: '26.05.2021' is not a date: "
+                f"{ISSUE}:19:17: stories[0].photos[0].credit.date: '26.05.2021' is not a date: "
                 'write YYYY-MM-DD (2021-05-26) or, for a month, YYYY-MM in quotes ("2021-05")'
             ],
             id="bad-date-form",
         ),
         pytest.param(
             [("2021-05/issue.yaml", 'month: "2021-05"', 'month: "2021-06"')],
-            [f"{ISSUE}:2:8: month: says 2021-06 but the folder is 2021-05: make them the same"],
+            [f"{ISSUE}:3:8: month: says 2021-06 but the folder is 2021-05: make them the same"],
             id="month-not-folder",
         ),
         pytest.param(
@@ -151,7 +151,7 @@ def test_every_issue_in_the_repository_validates(repo: Path, month: str) -> None
                 )
             ],
             [
-                f"{ISSUE}:7:5: stories[0].kicker: 'kicker' appears twice here; only one would "
+                f"{ISSUE}:8:5: stories[0].kicker: 'kicker' appears twice here; only one would "
                 "be kept and the other silently lost: merge them or delete one"
             ],
             id="duplicate-key",
@@ -159,14 +159,14 @@ def test_every_issue_in_the_repository_validates(repo: Path, month: str) -> None
         pytest.param(
             [("2021-05/issue.yaml", "id: family-return-karakalpakstan", "id: almaty-process")],
             [
-                f"{ISSUE}:5:3: stories: story id 'almaty-process' is used twice: "
+                f"{ISSUE}:23:9: stories[1].id: story id 'almaty-process' is used twice: "
                 "give each story its own id"
             ],
             id="duplicate-story-id",
         ),
         pytest.param(
             [("publication.yaml", "page_budget: 8", "page_budget: 0")],
-            [f"{PUBLICATION}:10:14: page_budget: must be at least 1, not 0"],
+            [f"{PUBLICATION}:11:14: page_budget: must be at least 1, not 0"],
             id="publication-error",
         ),
         pytest.param(
@@ -175,9 +175,9 @@ def test_every_issue_in_the_repository_validates(repo: Path, month: str) -> None
                 ("2021-05/issue.yaml", "number: 5", "number: 0"),
             ],
             [
-                f"{PUBLICATION}:8:12: colors.primary: '#03A' is not valid: "
+                f"{PUBLICATION}:9:12: colors.primary: '#03A' is not valid: "
                 'write a colour as "#RRGGBB" in quotes, like "#0033A0"',
-                f"{ISSUE}:3:9: number: must be at least 1, not 0",
+                f"{ISSUE}:4:9: number: must be at least 1, not 0",
             ],
             id="errors-in-both-files-all-reported",
         ),
@@ -211,7 +211,7 @@ def test_photo_symlinked_from_outside_the_issue_is_refused(
     _replace_once(issue_dir / "issue.yaml", LEAD_PHOTO, photo)
 
     assert _problems(project) == [
-        f"{ISSUE}:13:15: stories[0].photos[0].file: photo '{photo}' lies outside the issue "
+        f"{ISSUE}:14:15: stories[0].photos[0].file: photo '{photo}' lies outside the issue "
         "folder: copy it into the folder and refer to it from there"
     ]
 
@@ -240,7 +240,7 @@ def test_date_written_as_fields_is_checked(project: Path) -> None:
         load_issue(project, SAMPLE_MONTH)
 
     assert [(p.file, p.line, p.column, p.where) for p in caught.value.problems] == [
-        (ISSUE, 18, 17, "stories[0].photos[0].credit.date")
+        (ISSUE, 19, 17, "stories[0].photos[0].credit.date")
     ]
 
 

@@ -120,7 +120,7 @@ def test_warnings_fail_only_when_strict(project: Path) -> None:
 LAYOUT_CASE = [
     f"{ISSUE}: warning: page 3 is nearly empty: text and photos fill 11% of it "
     "(it holds the contacts) — shorten or lengthen the stories around it",
-    "issues/publication.yaml:10:14: error: page_budget: the issue takes 3 pages but the "
+    "issues/publication.yaml:11:14: error: page_budget: the issue takes 3 pages but the "
     'budget is 1: "Partners from the regional office", "Improving victim identification in '
     'Kazakhstan" and the contacts run onto pages 2-3 — shorten stories, or raise page_budget',
     f"{ISSUE}:11:78: error: stories[0].body: on page 1, "
@@ -210,7 +210,7 @@ def test_quick_check_reports_validation_errors_as_json(project: Path) -> None:
             "check": "validation",
             "story": None,
             "file": ISSUE,
-            "line": 2,
+            "line": 3,
             "column": 8,
             "where": "month",
             "message": "says 2021-06 but the folder is 2021-05: make them the same",

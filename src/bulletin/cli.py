@@ -39,12 +39,12 @@ def _main() -> None:
     """Typeset an organisation's monthly bulletin from issues/YYYY-MM/issue.yaml."""
 
 
-def _fail(error: BulletinError) -> typer.Exit:
+def _fail(error: BulletinError, *, outcome: str = "nothing was written") -> typer.Exit:
     for problem in error.problems:
         typer.echo(str(problem), err=True)
     count = len(error.problems)
     if count > 1:
-        typer.echo(f"{count} problems; nothing was written.", err=True)
+        typer.echo(f"{count} problems; {outcome}.", err=True)
     return typer.Exit(1)
 
 
@@ -110,3 +110,25 @@ def check(
         typer.echo("\n\n".join(format_report(report) for report in reports))
     if not all(report.passed(strict=strict) for report in reports):
         raise typer.Exit(1)
+
+
+@app.command()
+def schema(
+    *,
+    root: RootOption = Path("."),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Folder to write into (default: <root>/schema).", file_okay=False
+        ),
+    ] = None,
+) -> None:
+    """Write the JSON Schema of issue.yaml and publication.yaml, for editors that check YAML."""
+    from bulletin.schema import write_schemas
+
+    try:
+        written = write_schemas(out or root / "schema")
+    except BulletinError as error:
+        raise _fail(error) from None
+    for path in written:
+        typer.echo(str(path))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from bulletin.errors import PhotoError, Problem
 from bulletin.manifest import LoadedIssue
@@ -14,6 +16,10 @@ from bulletin.model import Story
 
 MAX_PIXELS = 100_000_000
 FORMATS = frozenset({"JPEG", "PNG"})
+# Pixel modes the layout engine places as they are. WeasyPrint 70 has no
+# case for 16-bit greyscale ("I;16", from a 16-bit PNG): it logs "Unknown
+# image mode" and prints noise (weasyprint/images.py, RasterImage).
+PLACEABLE_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA", "CMYK"})
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,8 @@ class PhotoInfo:
     """Height in pixels, after EXIF orientation."""
     format: str
     """File format as Pillow names it ("JPEG", "PNG")."""
+    mode: str = "RGB"
+    """Pixel mode as Pillow names it ("RGB", "CMYK", "I;16")."""
 
 
 def check_photos(loaded: LoadedIssue) -> dict[Path, PhotoInfo]:
@@ -56,11 +64,55 @@ class _Unusable(Exception):
     """Why a photo cannot be used, in words for the user."""
 
 
+def normalise_photos(photos: Mapping[Path, PhotoInfo], folder: Path) -> dict[Path, Path]:
+    """Write a copy the layout engine can place of each photo that needs one into ``folder``.
+
+    Return a map from each such photo to its copy; the others are placed as they are.
+    """
+    copies: dict[Path, Path] = {}
+    for number, (path, info) in enumerate(sorted(photos.items())):
+        if info.mode in PLACEABLE_MODES:
+            continue
+        copy = folder / f"{number}-{path.stem}.png"
+        with Image.open(path) as image:
+            _placeable(ImageOps.exif_transpose(image)).save(copy)
+        copies[path] = copy
+    return copies
+
+
+def _placeable(image: Image.Image) -> Image.Image:
+    if image.mode.startswith("I"):
+        # 16-bit greyscale, scaled to 8 bits: 65535 / 257 = 255.
+        return image.convert("I").point(lambda value: value / 257).convert("L")
+    return image.convert("RGBA" if "A" in image.mode else "RGB")
+
+
+@contextmanager
+def _strict_loading() -> Iterator[None]:
+    """Let a truncated file fail to load, whatever the layout engine set.
+
+    Importing WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole
+    process (weasyprint/images.py), after which a cut-off photo loads as a
+    grey band: in a process that has rendered before, the check would pass it.
+    """
+    tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
+
+
 def _inspect(path: Path) -> PhotoInfo:
     if path.stat().st_size == 0:
         raise _Unusable("is an empty file: export the photo again")
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
+    with path.open("rb") as stream:
+        start = stream.read(1024).lstrip()
+    if start.startswith(b"<") and b"<svg" in start:
+        raise _Unusable("is an SVG drawing, not a photo: export it as PNG or JPEG")
+    with warnings.catch_warnings(), _strict_loading():
+        # Pillow warns from 89 megapixels and refuses from 179; our own limit
+        # below is the one that counts, with a message that says what to do.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             with Image.open(path) as image:
                 image_format = str(image.format)
@@ -76,7 +128,8 @@ def _inspect(path: Path) -> PhotoInfo:
                     )
                 image.load()
                 orientation = image.getexif().get(0x0112, 1)
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+                mode = image.mode
+        except Image.DecompressionBombError:
             raise _Unusable(
                 f"has more than {MAX_PIXELS / 1e6:.0f} megapixels: scale it down"
             ) from None
@@ -88,4 +141,4 @@ def _inspect(path: Path) -> PhotoInfo:
             ) from None
     if orientation in {5, 6, 7, 8}:
         width, height = height, width
-    return PhotoInfo(path, width, height, image_format)
+    return PhotoInfo(path, width, height, image_format, mode)

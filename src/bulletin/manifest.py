@@ -72,24 +72,47 @@ class LoadedIssue:
 class _Loader(yaml.SafeLoader):
     """YAML with the surprises of YAML 1.1 taken out.
 
-    ``no``/``yes``/``on``/``off`` stay words (only true/false are booleans), and
-    dates stay text so the model decides what a date is.
+    ``no``/``yes``/``on``/``off`` stay words (only true/false are booleans);
+    dates stay text so the model decides what a date is; and only plain whole
+    numbers are numbers, so ``1.10``, ``0123``, ``1_000`` or ``1:30`` reach a
+    text field exactly as written (YAML 1.1 reads them as 1.1, 83, 1000 and 90).
     """
 
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        """Compose one node, refusing nesting deeper than any manifest needs."""
+        # PyYAML composes recursively: without this limit a file of nested
+        # brackets ends in a RecursionError instead of a message.
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_DEPTH:
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise _TooLarge("is nested too deeply", event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
-_Loader.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag not in {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
-    ]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
+
+_Loader.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in (
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("int", r"^-?(?:0|[1-9][0-9]*)$", list("-0123456789")),
+):
+    _Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), _first)
+
+
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")
 )
+
+
+class _TooLarge(yaml.YAMLError):
+    """The document nests or expands beyond what any manifest needs."""
+
+    def __init__(self, reason: str, mark: yaml.Mark) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.mark = mark
 
 
 @dataclass
@@ -98,6 +121,8 @@ class _Marks:
 
     keys: dict[Loc, tuple[int, int]]
     values: dict[Loc, tuple[int, int]]
+    commented: set[Loc] = field(default_factory=set)
+    """Empty values followed by a comment: ``color: #0033A0`` unquoted."""
 
 
 def issue_languages(root: Path, month: str) -> list[str]:
@@ -306,24 +331,38 @@ def _load_model(
 ) -> _ModelT | None:
     name = _display(root, path)
     try:
-        data = _read_yaml(path, name, marks)
+        data, found = _read_yaml(path, name, marks)
     except ManifestError as error:
         problems.extend(error.problems)
         return None
-    if not isinstance(data, dict):
-        problems.append(Problem(name, 1, 1, "", "expected fields (key: value lines) at the top"))
-        return None
-    try:
-        return model.model_validate(data, context=context)
-    except ValidationError as error:
-        problems.extend(
-            _describe(name, model, data, marks, dict(detail)) for detail in error.errors()
-        )
-        return None
+    if data is None and not found:
+        found.append(Problem(name, 1, 1, "", "the file is empty: write its fields in it"))
+    elif not isinstance(data, dict) and not found:
+        found.append(Problem(name, 1, 1, "", "expected fields (key: value lines) at the top"))
+    result = None
+    if isinstance(data, dict):
+        try:
+            result = model.model_validate(data, context=context)
+        except ValidationError as error:
+            # A value the reading already refused (a YAML tag) is not told twice.
+            told = {problem.where for problem in found}
+            described = (_describe(name, model, data, marks, dict(d)) for d in error.errors())
+            found.extend(p for p in described if p is not None and p.where not in told)
+    problems.extend(sorted(found, key=_position))
+    return None if found else result
 
 
-def _read_yaml(path: Path, name: str, marks: _Marks) -> Any:
-    """Return the document at ``path`` and the position of each of its nodes."""
+def _position(problem: Problem) -> tuple[int, int]:
+    return (problem.line or 0, problem.column or 0)
+
+
+def _read_yaml(path: Path, name: str, marks: _Marks) -> tuple[Any, list[Problem]]:
+    """Return the document at ``path`` and the problems found reading it.
+
+    The position of each node goes into ``marks``. A problem that leaves the
+    rest readable (a key given twice) is returned with the data, so that the
+    other problems of the file are reported with it; one that does not is raised.
+    """
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -343,29 +382,39 @@ def _read_yaml(path: Path, name: str, marks: _Marks) -> Any:
             "the file is not UTF-8 text: save it as UTF-8 in your editor",
             line=line,
         ) from None
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as error:
+        raise _reader_error(name, text, error) from None
     try:
         node = loader.get_single_node()
+        if node is None:
+            return None, []
+        builder = _Builder(name, marks, loader, text)
+        data = builder.build(node, ())
+    except _TooLarge as error:
+        raise ManifestError.single(
+            name,
+            f"the manifest {error.reason} (aliases or nesting): a bulletin manifest "
+            "needs neither at this scale",
+            line=error.mark.line + 1,
+            column=error.mark.column + 1,
+        ) from None
     except yaml.MarkedYAMLError as error:
-        raise _syntax_error(name, error) from None
+        raise _syntax_error(name, text, error) from None
     except yaml.YAMLError as error:
         raise ManifestError.single(name, f"not valid YAML: {error}") from None
     finally:
         loader.dispose()
-    if node is None:
-        return None
-    builder = _Builder(name, marks, loader)
-    data = builder.build(node, ())
-    if builder.problems:
-        raise ManifestError(builder.problems)
-    return data
+    return data, builder.problems
 
 
 class _Builder:
     """Turn a composed YAML node tree into Python data, recording positions."""
 
-    def __init__(self, name: str, marks: _Marks, loader: _Loader) -> None:
+    def __init__(self, name: str, marks: _Marks, loader: _Loader, text: str) -> None:
         self.name = name
+        self.text = text
         self.marks = marks
         self.loader = loader
         self.problems: list[Problem] = []
@@ -378,20 +427,27 @@ class _Builder:
             reason = (
                 "is nested too deeply" if len(loc) > MAX_DEPTH else "expands to too many values"
             )
-            raise ManifestError.single(
-                self.name,
-                f"the manifest {reason} (aliases or nesting): a bulletin manifest "
-                "needs neither at this scale",
-                line=line,
-                column=column,
-            )
+            raise _TooLarge(reason, node.start_mark)
         self.marks.values.setdefault(loc, (line, column))
+        if node.tag not in _PLAIN_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.problems.append(
+                Problem(
+                    self.name,
+                    line,
+                    column,
+                    _where(loc),
+                    f"'{tag}' is a YAML tag, which a manifest does not use: delete it",
+                )
+            )
+            return None
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
-                key = self._scalar(key_node)
+                # A key is a field name: take it as written ("5", "true", "no").
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
                 key_mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                if not isinstance(key, str | int) or isinstance(key, bool):
+                if not key:
                     self.problems.append(
                         Problem(self.name, *key_mark, _where(loc), "a key must be a plain word")
                     )
@@ -402,7 +458,7 @@ class _Builder:
                             self.name,
                             *key_mark,
                             _where((*loc, key)),
-                            f"'{key}' appears twice here; only one would be kept and the "
+                            f"'{_short(key)}' appears twice here; only one would be kept and the "
                             "other silently lost: merge them or delete one",
                         )
                     )
@@ -412,6 +468,10 @@ class _Builder:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*loc, index)) for index, item in enumerate(node.value)]
+        if isinstance(node, yaml.ScalarNode) and node.value == "" and node.style is None:
+            rest = self.text[node.end_mark.index :].split("\n", 1)[0]
+            if rest.lstrip().startswith("#"):
+                self.marks.commented.add(loc)
         return self._scalar(node)
 
     def _scalar(self, node: yaml.Node) -> Any:
@@ -419,13 +479,15 @@ class _Builder:
             return None
         try:
             return self.loader.construct_object(node, deep=True)
-        except yaml.constructor.ConstructorError as error:
-            mark = error.problem_mark or node.start_mark
+        except (yaml.constructor.ConstructorError, ValueError, KeyError):
+            # Only an explicit tag gets here: "!!int many", "!!bool maybe".
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
             raise ManifestError.single(
                 self.name,
-                f"cannot read this value ({error.problem}): write it as plain text",
-                line=mark.line + 1,
-                column=mark.column + 1,
+                f"cannot read '{_short(node.value)}' as {tag}: delete the tag and write the value "
+                "as plain text",
+                line=node.start_mark.line + 1,
+                column=node.start_mark.column + 1,
             ) from None
 
 
@@ -465,29 +527,90 @@ _SYNTAX_HELP: tuple[tuple[str, str], ...] = (
         "'*' starts an alias in YAML: put the value in quotes",
     ),
     (
-        "found character '@' that cannot start any token",
-        "a value cannot start with '@' in YAML: put the value in quotes",
+        "but found '<scalar>'",
+        "text goes on after a quote, ] or } that YAML reads as the end of the value: put the "
+        "whole value in quotes, with the other kind of quote inside ('\"Border\" health')",
     ),
     (
-        "found character '`' that cannot start any token",
-        "a value cannot start with '`' in YAML: put the value in quotes",
+        "but found another document",
+        "'---' starts a second document: a manifest is one document, so delete the line "
+        "(and move the fields below it up into the first)",
+    ),
+    (
+        "expected <block end>",
+        "the indentation does not line up with the fields around it: align it with the field "
+        "above (a list item starts with '- ', a dash and a space)",
     ),
 )
+_CANNOT_START = re.compile(r"found character '(.)' that cannot start any token")
+_INDENTED_KEY = re.compile(r"[ \t]*(?:- )?[\w-]+")
 
 
-def _syntax_error(name: str, error: yaml.MarkedYAMLError) -> ManifestError:
+_UNCLOSED_QUOTE = "a quote is opened but never closed: add the closing quote"
+# A line that starts a field ("  title: …", "- id: …") inside a quoted value
+# means the quote swallowed the fields after it.
+_FIELD_LINE = re.compile(r"\n[ \t]*(?:- )?[\w-]+:(?:[ \t]|$)", re.MULTILINE)
+
+
+def _syntax_error(name: str, text: str, error: yaml.MarkedYAMLError) -> ManifestError:
     mark = error.problem_mark or error.context_mark
     problem = str(error.problem or "")
     context = str(error.context or "")
-    text = f"{context} {problem}"
-    message = next((help_ for key, help_ in _SYNTAX_HELP if key in text), None)
+    found = f"{context} {problem}"
+    message = next((help_ for key, help_ in _SYNTAX_HELP if key in found), None)
+    if (start := _CANNOT_START.search(found)) and start[1] != "\t":
+        message = f"a value cannot start with '{start[1]}' in YAML: put the value in quotes"
+    if "mapping values are not allowed" in problem and mark is not None:
+        line_start = text.rfind("\n", 0, mark.index) + 1
+        if _INDENTED_KEY.fullmatch(text, line_start, mark.index):
+            # "key:" alone at the start of its line: the line is indented too far
+            # and reads as the continuation of the value above.
+            message = (
+                "this field is indented further than the fields around it: "
+                "align it with the field above"
+            )
     if message is None:
         message = f"not valid YAML ({problem or context}): check the lines around here"
     if "end of stream" in problem and error.context_mark is not None:
         mark = error.context_mark
+    elif mark is not None and (opened := _unclosed_quote(text, mark.index)) is not None:
+        # The parser only stumbles where the runaway quote ends, often many
+        # lines further down; the mistake is where it starts.
+        message, mark = _UNCLOSED_QUOTE, opened
     line = mark.line + 1 if mark else None
     column = mark.column + 1 if mark else None
     return ManifestError.single(name, message, line=line, column=column)
+
+
+def _unclosed_quote(text: str, end: int) -> yaml.Mark | None:
+    """Return where a quoted value that swallowed whole fields starts, before ``end``."""
+    found = None
+    try:
+        for token in yaml.scan(text):
+            if token.start_mark.index >= end:
+                break
+            if (
+                isinstance(token, yaml.ScalarToken)
+                and token.style in {'"', "'"}
+                and _FIELD_LINE.search(text, token.start_mark.index, token.end_mark.index)
+            ):
+                found = token.start_mark
+    except yaml.YAMLError:
+        pass
+    return found
+
+
+def _reader_error(name: str, text: str, error: yaml.reader.ReaderError) -> ManifestError:
+    before = text[: error.position]
+    line = before.count("\n") + 1
+    column = error.position - (before.rfind("\n") + 1) + 1
+    return ManifestError.single(
+        name,
+        f"the file contains an invisible control character (U+{error.character:04X}) that "
+        "YAML does not allow: delete it (it often comes from copying text out of a PDF)",
+        line=line,
+        column=column,
+    )
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> Loc:
@@ -506,16 +629,30 @@ def _clean_loc(loc: tuple[Any, ...]) -> Loc:
 def _where(loc: Loc) -> str:
     where = ""
     for part in loc:
-        where += f"[{part}]" if isinstance(part, int) else (f".{part}" if where else str(part))
+        part = part if isinstance(part, int) else _short(part)
+        where += f"[{part}]" if isinstance(part, int) else (f".{part}" if where else part)
     return where
+
+
+_SHORT = 60
+
+
+def _short(text: object) -> str:
+    """Return ``text`` fit to quote in a one-line message: on one line, at most 60 characters."""
+    flat = " ".join(str(text).split())
+    flat = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in flat)
+    return flat if len(flat) <= _SHORT else flat[: _SHORT - 1] + "…"
 
 
 def _describe(
     name: str, model: type[BaseModel], data: Any, marks: _Marks, error: dict[str, Any]
-) -> Problem:
+) -> Problem | None:
+    """Return the problem behind one pydantic error, or None when another one tells it."""
     loc = _clean_loc(tuple(error["loc"]))
     kind = str(error["type"])
     if kind == "missing":
+        if _misspelt(model, data, loc):
+            return None  # "unknown field 'credt' — did you mean 'credit'?" says it all
         parent = loc[:-1]
         line, column = marks.values.get(parent, marks.values.get((), (1, 1)))
         field = loc[-1]
@@ -530,15 +667,59 @@ def _describe(
     if kind == "extra_forbidden":
         position = marks.keys.get(loc) or marks.values.get(loc)
         known = _known_fields(model, data, loc[:-1])
-        message = f"unknown field '{loc[-1]}'"
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-        if close:
-            message += f": did you mean '{close[0]}'?"
+        message = f"unknown field '{_short(loc[-1])}'"
+        if close := _close_field(str(loc[-1]), known):
+            message += f" — did you mean '{close}'?"
         elif known:
-            message += f": the fields here are {', '.join(known)}"
+            message += f" — the fields here are {', '.join(known)}"
         return Problem(name, *_split(position), _where(loc), message)
+    if kind == "duplicate_id":
+        loc = (*loc, error["ctx"]["index"], "id")
+    if kind == "block_kind":
+        loc_kind = (*loc, "kind")
+        position = marks.values.get(loc_kind)
+        return Problem(
+            name, *_split(position or marks.values.get(loc)), _where(loc_kind), error["msg"]
+        )
     position = marks.values.get(loc) or marks.values.get(loc[:-1])
-    return Problem(name, *_split(position), _where(loc), _plain_message(error))
+    message = _plain_message(error)
+    given = error.get("input")
+    if kind in _GROUP_TYPES and given is not None and (fields := _known_fields(model, data, loc)):
+        message = (
+            f"must be a group of fields ({', '.join(fields)}) on lines indented below it, "
+            f"not {_shown(given)}"
+        )
+    if loc in marks.commented:
+        message += " (YAML reads everything after ' #' as a comment: put the value in quotes)"
+    return Problem(name, *_split(position), _where(loc), message)
+
+
+_GROUP_TYPES = frozenset({"model_type", "dict_type", "model_attributes_type"})
+
+
+def _close_field(name: str, known: list[str]) -> str | None:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _misspelt(model: type[BaseModel], data: Any, loc: Loc) -> bool:
+    """Tell whether the missing field at ``loc`` is there under a misspelt name."""
+    parent = _value_at(data, loc[:-1])
+    if not isinstance(parent, dict):
+        return False
+    known = _known_fields(model, data, loc[:-1])
+    return any(key not in known and _close_field(str(key), known) == loc[-1] for key in parent)
+
+
+def _value_at(data: Any, loc: Loc) -> Any:
+    for part in loc:
+        if isinstance(part, int) and isinstance(data, list) and part < len(data):
+            data = data[part]
+        elif isinstance(part, str) and isinstance(data, dict):
+            data = data.get(part)
+        else:
+            return None
+    return data
 
 
 def _split(position: tuple[int, int] | None) -> tuple[int | None, int | None]:
@@ -566,36 +747,43 @@ _TYPE_HELP = {
 }
 
 
+def _shown(given: Any) -> str:
+    if isinstance(given, dict | list):
+        return "a group of fields" if isinstance(given, dict) else "a list"
+    return f"'{_short(given)}'"
+
+
 def _plain_message(error: dict[str, Any]) -> str:
     kind = str(error["type"])
     ctx = error.get("ctx") or {}
     given = error.get("input")
     if kind in _TYPE_HELP:
         if given is None:
-            shown = "nothing"
-        elif isinstance(given, dict | list):
-            shown = "a group of fields" if isinstance(given, dict) else "a list"
-        else:
-            shown = f"'{given}'"
-        return f"{_TYPE_HELP[kind]}, not {shown}"
+            return f"is empty: it {_TYPE_HELP[kind]}"
+        if isinstance(given, bool) and kind == "string_type":
+            word = str(given).lower()
+            return f'must be text, not {word}: write "{word}" in quotes if you mean the word'
+        return f"{_TYPE_HELP[kind]}, not {_shown(given)}"
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "too_short":
-        return f"needs at least {ctx.get('min_length', 1)} item(s)"
+        least = ctx.get("min_length", 1)
+        return "needs at least one item" if least == 1 else f"needs at least {least} items"
     if kind == "too_long":
         return f"takes at most {ctx.get('max_length')} items"
     if kind == "string_pattern_mismatch":
-        return f"'{given}' is not valid: " + _PATTERN_HELP.get(
+        return f"'{_short(given)}' is not valid: " + _PATTERN_HELP.get(
             str(ctx.get("pattern")), f"it must match {ctx.get('pattern')}"
         )
     if kind == "literal_error":
-        return f"must be {ctx.get('expected')}, not '{given}'"
+        return f"must be {ctx.get('expected')}, not '{_short(given)}'"
     if kind in {"greater_than_equal", "less_than_equal"}:
         limit = ctx.get("ge", ctx.get("le"))
         word = "at least" if kind == "greater_than_equal" else "at most"
         return f"must be {word} {limit}, not {given}"
-    message = str(error["msg"])
-    return message.removeprefix("Value error, ")
+    message = str(error["msg"]).removeprefix("Value error, ")
+    # A custom message quotes the value: keep it on one line, and short.
+    return message.replace(str(given), _short(given)) if isinstance(given, str) else message
 
 
 def _model_at(model: type[BaseModel], data: Any, loc: Loc) -> type[BaseModel] | None:

@@ -8,6 +8,7 @@ file system (does a photo exist?) run through the validation context, which
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
@@ -21,12 +22,14 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    GetJsonSchemaHandler,
     Tag,
     ValidationInfo,
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -82,8 +85,11 @@ def _check_email(value: str) -> str:
     return value
 
 
-# One parser for validation: raw HTML off, exactly as the layout renders it.
+# One parser for validation: raw HTML off, exactly as the layout renders it,
+# except that it reads every link. The layout's parser leaves a
+# ``javascript:`` or ``file:`` link as plain text; here it is refused by name.
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
+_MARKDOWN.validateLink = lambda url: True  # type: ignore[method-assign]
 
 Text = Annotated[str, Field(min_length=1)]
 Markdown = Annotated[str, Field(min_length=1), AfterValidator(_check_markdown)]
@@ -131,6 +137,13 @@ class PartialDate(BaseModel):
                 raise _bad_date(value) from None
             return value
         raise _bad_date(value)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """Describe the date as a manifest writes it, as text, not as its parts."""
+        return {"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$", "title": "Date"}
 
     @property
     def first_day(self) -> dt.date:
@@ -188,7 +201,15 @@ def resolve_inside(folder: Path, relative: str, *, what: str) -> Path:
             {"path": relative},
         )
     base = folder.resolve()
-    target = (base / relative).resolve()
+    try:
+        target = (base / relative).resolve()
+        found = target.is_file()
+    except OSError as error:  # a name too long for the file system, a link loop
+        raise PydanticCustomError(
+            "path_unreadable",
+            "{what} '{path}' cannot be used ({reason}): rename the file, or correct the path",
+            {"what": what, "path": relative, "reason": error.strerror or str(error)},
+        ) from None
     if not target.is_relative_to(base):
         raise PydanticCustomError(
             "path_outside",
@@ -196,13 +217,43 @@ def resolve_inside(folder: Path, relative: str, *, what: str) -> Path:
             "and refer to it from there",
             {"what": what, "path": relative},
         )
-    if not target.is_file():
+    if not found:
+        near = _near_match(base, target.relative_to(base).as_posix())
         raise PydanticCustomError(
             "path_missing",
-            "{what} '{path}' does not exist in the issue folder",
-            {"what": what, "path": relative},
+            "{what} '{path}' does not exist in the issue folder"
+            + (": did you mean '{near}'?" if near else ""),
+            {"what": what, "path": relative, "near": near},
         )
     return target
+
+
+_MAX_LISTED = 2000
+
+
+def _near_match(base: Path, wanted: str) -> str | None:
+    """Return the file under ``base`` that ``wanted`` most likely means, if one stands out.
+
+    Catches what the eye misses: a difference of case (``Photos/Istanbul.JPG``),
+    another extension (``.jpeg``, ``.png``) or a slip of a letter or two.
+    """
+    files: list[str] = []
+    for path in base.rglob("*"):
+        if len(files) >= _MAX_LISTED:
+            break
+        if path.is_file() and not path.name.startswith("."):
+            files.append(path.relative_to(base).as_posix())
+    folded = wanted.casefold()
+    same_case = [name for name in files if name.casefold() == folded]
+    stem = PurePosixPath(folded).with_suffix("").as_posix()
+    other_suffix = [
+        name for name in files if PurePosixPath(name.casefold()).with_suffix("").as_posix() == stem
+    ]
+    if found := same_case or other_suffix:
+        return sorted(found)[0]
+    by_folded = {name.casefold(): name for name in files}
+    close = difflib.get_close_matches(folded, list(by_folded), n=1, cutoff=0.8)
+    return by_folded[close[0]] if close else None
 
 
 class StoryLayout(Strict):
@@ -285,7 +336,7 @@ def _month(value: Any) -> Any:
 class Issue(Strict):
     """One month's bulletin: ``issues/YYYY-MM/issue.yaml``."""
 
-    month: Annotated[str, BeforeValidator(_month), Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+    month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$"), BeforeValidator(_month)]
     """The month the issue covers, "YYYY-MM" in quotes; must match the folder name."""
     number: Annotated[int, Field(ge=1)] | None = None
     """Optional issue number printed on the masthead."""
@@ -296,12 +347,12 @@ class Issue(Strict):
     @classmethod
     def _unique_ids(cls, stories: list[Story | Stats]) -> list[Story | Stats]:
         seen: set[str] = set()
-        for story in stories:
+        for index, story in enumerate(stories):
             if story.id in seen:
                 raise PydanticCustomError(
                     "duplicate_id",
                     "story id '{id}' is used twice: give each story its own id",
-                    {"id": story.id},
+                    {"id": story.id, "index": index},
                 )
             seen.add(story.id)
         return stories

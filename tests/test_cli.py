@@ -1,0 +1,217 @@
+"""The ``bulletin`` command: one line per problem, exit 1, and nothing lost on failure."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+from typer.testing import CliRunner, Result
+
+from bulletin import preflight
+from bulletin.cli import app
+
+MANIFESTS = Path(__file__).parent / "manifests"
+ISSUE = "issues/2021-05/issue.yaml"
+PDF = "out/2021-05/iom-central-asia-bulletin-2021-05.pdf"
+PREVIOUS = b"%PDF-1.7 the last good build, to be kept byte for byte\n%%EOF\n"
+
+
+def _run(*args: str | Path) -> Result:
+    return CliRunner().invoke(app, [str(arg) for arg in args])
+
+
+def _shorten(project: Path) -> None:
+    """Cut the issue to its first story, so that a build takes a second, not four."""
+    path = project / ISSUE
+    text = path.read_text()
+    path.write_text(text.split("\n  - id: family-return-karakalpakstan")[0].rstrip() + "\n")
+    # The translations hold the stories cut here: leave the issue in English only.
+    for translation in path.parent.glob("issue.*.yaml"):
+        translation.unlink()
+
+
+def _previous_build(project: Path) -> Path:
+    pdf = project / PDF
+    pdf.parent.mkdir(parents=True)
+    pdf.write_bytes(PREVIOUS)
+    return pdf
+
+
+def _left_in(folder: Path) -> list[str]:
+    return sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*"))
+
+
+@pytest.fixture
+def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Return the folder that temporary files go to during the test."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def _temporary_files(scratch: Path) -> list[str]:
+    # The fontconfig setup is kept across builds on purpose (bulletin.fonts).
+    return [name for name in _left_in(scratch) if not name.startswith("bulletin-fontconfig")]
+
+
+def test_quick_check_of_a_clean_issue(project: Path) -> None:
+    result = _run("check", "2021-05", "--quick", "--root", project)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert "Preflight of issues/2021-05/issue.yaml: 7 stories" in result.stdout
+    assert "Preflight of issues/2021-05/issue.ru.yaml: 7 stories" in result.stdout
+    assert result.stdout.count("The manifests are valid and every photo can be read.") == 2
+
+
+def test_check_lists_every_problem_one_per_line(project: Path) -> None:
+    shutil.copy(MANIFESTS / "ten_mistakes.yaml", project / ISSUE)
+    result = _run("check", "2021-05", "--quick", "--root", project)
+    lines = result.stdout.splitlines()
+    problems = [line.strip() for line in lines if line.startswith("  issues/")]
+    assert result.exit_code == 1
+    assert len(problems) == 10
+    assert problems[0] == "issues/2021-05/issue.yaml:3:9: error: number: must be at least 1, not 0"
+    assert lines[-1] == "10 errors: fix the manifests, then check again."
+
+
+def test_check_reports_bad_photos(project: Path) -> None:
+    (project / "issues/2021-05/photos/istanbul-2021-05-26.jpg").write_bytes(b"")
+    result = _run("check", "2021-05", "--root", project)
+    assert result.exit_code == 1
+    assert (
+        "  issues/2021-05/issue.yaml:14:15: error: stories[0].photos[0].file: photo "
+        "'photos/istanbul-2021-05-26.jpg' is an empty file: export the photo again"
+    ) in result.stdout.splitlines()
+
+
+@pytest.mark.parametrize("manifest", ["clean", "ten_mistakes.yaml"])
+def test_quick_check_never_loads_the_layout_engine(project: Path, manifest: str) -> None:
+    if manifest != "clean":
+        shutil.copy(MANIFESTS / manifest, project / ISSUE)
+    script = (
+        "import sys\n"
+        "from bulletin.cli import app\n"
+        "try:\n"
+        f"    app(['check', '2021-05', '--quick', '--root', {str(project)!r}])\n"
+        "except SystemExit as exit:\n"
+        "    print('exit', exit.code)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'weasyprint', 'pydyf'}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    code = "0" if manifest == "clean" else "1"
+    assert done.stdout.splitlines()[-2:] == [f"exit {code}", "[]"]
+
+
+def test_build_prints_problems_and_writes_nothing(project: Path) -> None:
+    shutil.copy(MANIFESTS / "bad" / "misspelt_field.yaml", project / ISSUE)
+    result = _run("build", "2021-05", "--root", project)
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "issues/2021-05/issue.yaml:15:9: stories[0].photos[0].credt: unknown field 'credt' — "
+        "did you mean 'credit'?\n",
+    )
+    assert not (project / "out").exists()
+
+
+def test_a_bug_keeps_its_traceback(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(root: Path, month: str, **options: object) -> None:
+        raise RuntimeError("a bug in bulletin")
+
+    monkeypatch.setattr(preflight, "inspect_issue", broken)
+    result = _run("check", "2021-05", "--root", project)
+    assert isinstance(result.exception, RuntimeError)
+
+
+def test_schema_writes_both_schemas(repo: Path, tmp_path: Path) -> None:
+    result = _run("schema", "--out", tmp_path)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        str(tmp_path / "issue.schema.json"),
+        str(tmp_path / "publication.schema.json"),
+    ]
+    for name in ("issue.schema.json", "publication.schema.json"):
+        assert (tmp_path / name).read_bytes() == (repo / "schema" / name).read_bytes()
+
+
+# A failed build keeps the last good PDF byte for byte and leaves no temporary file.
+
+
+def test_failing_at_validation_keeps_the_previous_pdf(project: Path) -> None:
+    pdf = _previous_build(project)
+    shutil.copy(MANIFESTS / "bad" / "duplicate_key.yaml", project / ISSUE)
+    assert _run("build", "2021-05", "--root", project).exit_code == 1
+    assert pdf.read_bytes() == PREVIOUS
+    assert _left_in(project / "out") == ["2021-05", PDF.removeprefix("out/")]
+
+
+def test_failing_at_rendering_keeps_the_previous_pdf(project: Path, scratch: Path) -> None:
+    _shorten(project)
+    pdf = _previous_build(project)
+    path = project / ISSUE
+    # No bundled font has these characters: the layout engine fails the build.
+    path.write_text(path.read_text().replace("title: Sixth Senior", "title: 第六次 Sixth Senior"))
+    result = _run("build", "2021-05", "--root", project)
+    assert result.exit_code == 1
+    assert "a character has no glyph in the bundled fonts" in result.stderr
+    assert pdf.read_bytes() == PREVIOUS
+    assert _left_in(project / "out") == ["2021-05", PDF.removeprefix("out/")]
+    assert _temporary_files(scratch) == []
+
+
+@pytest.mark.parametrize(
+    ("broken", "reason"),
+    [
+        ("os.fsync", errno.ENOSPC),  # the disk fills up while writing
+        ("tempfile.mkstemp", errno.EACCES),  # the output folder is not writable
+    ],
+)
+def test_failing_at_writing_keeps_the_previous_pdf(
+    project: Path, scratch: Path, monkeypatch: pytest.MonkeyPatch, broken: str, reason: int
+) -> None:
+    _shorten(project)
+    pdf = _previous_build(project)
+    module, name = broken.split(".")
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError(reason, os.strerror(reason))
+
+    monkeypatch.setattr(f"bulletin.output.{module}.{name}", fail)
+    result = _run("build", "2021-05", "--root", project)
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"{project / PDF}: cannot write the output ({os.strerror(reason)}): check the folder "
+        "exists, is writable and has free space, or choose another with --out\n",
+    )
+    assert pdf.read_bytes() == PREVIOUS
+    assert _left_in(project / "out") == ["2021-05", PDF.removeprefix("out/")]
+    assert _temporary_files(scratch) == []
+
+
+def test_an_output_folder_that_cannot_be_made_is_reported(project: Path) -> None:
+    _shorten(project)
+    (project / "out").mkdir()
+    (project / "out/2021-05").write_text("a file where the month's folder should be")
+    result = _run("build", "2021-05", "--root", project)
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"{project / PDF}: cannot write the output (File exists): check the folder exists, is "
+        "writable and has free space, or choose another with --out\n",
+    )
+
+
+def test_two_builds_at_once_both_write_a_whole_pdf(project: Path) -> None:
+    _shorten(project)
+    command = [Path(sys.executable).parent / "bulletin", "build", "2021-05", "--root", project]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in "ab"]
+    outcomes = [(run.communicate()[1], run.returncode) for run in runs]
+    assert outcomes == [(b"", 0), (b"", 0)]
+    with pikepdf.open(project / PDF) as pdf:
+        assert len(pdf.pages) == 1  # the one story fits page 1 whole
+    assert _left_in(project / "out") == ["2021-05", PDF.removeprefix("out/")]
