@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+import os
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,30 +65,90 @@ def render_pdf(
     ``folders`` are the only places resources may be read from; ``source``
     names the input in error messages.
     """
-    confine_fonts(fonts_dir)
-    # Imported here so that commands which do not render start quickly.
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
+    typesetter = Typesetter(base_dir=base_dir, folders=folders, fonts_dir=fonts_dir, source=source)
+    return typesetter.render_pdf(html, **options)
 
-    from bulletin.fetch import FolderFetcher
 
-    fetcher = FolderFetcher([*folders, fonts_dir])
-    with _collect_log() as collected:
-        document = HTML(
-            string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
-        ).render(font_config=FontConfiguration(), **options)
-        data = document.write_pdf(**options)
-    # A missing glyph is only a warning to WeasyPrint, but an empty box in
-    # print is as bad as a missing photo: both fail the build.
-    errors = [r for r in collected.records if r.levelno >= logging.ERROR or _is_tofu(r)]
-    for record in collected.records:
-        if record not in errors:
-            log.warning("layout engine: %s", record.getMessage())
-    if errors:
-        raise RenderError(
-            Problem(source, None, None, "", _explain(record.getMessage())) for record in errors
-        )
-    return RenderedPdf(data, len(document.pages), document)
+class Typesetter:
+    """Typeset HTML into PDF, keeping one font configuration for every render of a build."""
+
+    def __init__(
+        self, *, base_dir: Path, folders: Sequence[Path], fonts_dir: Path, source: str
+    ) -> None:
+        confine_fonts(fonts_dir)
+        # Imported here so that commands which do not render start quickly.
+        from weasyprint.text.fonts import FontConfiguration
+
+        from bulletin.fetch import FolderFetcher
+
+        self.base_url = base_dir.resolve().as_uri() + "/"
+        self.fetcher = FolderFetcher([*folders, fonts_dir])
+        self.font_config = FontConfiguration()
+        self.source = source
+
+    def render_pdf(
+        self,
+        html: str,
+        *,
+        stylesheets: Sequence[str] = (),
+        finisher: Callable[[Any, Any], None] | None = None,
+        source_date: int | None = None,
+        **options: Any,
+    ) -> RenderedPdf:
+        """Return the PDF typeset from ``html``; fail on any error the engine logs.
+
+        ``stylesheets`` are CSS texts applied as user style sheets (below the
+        layout's own rules); ``finisher`` may amend the PDF objects before they
+        are written; ``source_date`` (seconds since 1970) stands for "now"
+        wherever the engine or its font tools would stamp the time.
+        """
+        from weasyprint import CSS, HTML
+
+        with _collect_log() as collected, _source_date_epoch(source_date):
+            sheets = [
+                CSS(
+                    string=text,
+                    base_url=self.base_url,
+                    url_fetcher=self.fetcher,
+                    font_config=self.font_config,
+                )
+                for text in stylesheets
+            ]
+            # Layout options (images, style sheets) must reach render(); PDF
+            # options must reach write_pdf(). Each ignores the other's.
+            document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+                font_config=self.font_config, stylesheets=sheets, **options
+            )
+            data = document.write_pdf(finisher=finisher, **options)
+        # A missing glyph is only a warning to WeasyPrint, but an empty box in
+        # print is as bad as a missing photo: both fail the build.
+        errors = [r for r in collected.records if r.levelno >= logging.ERROR or _is_tofu(r)]
+        for record in collected.records:
+            if record not in errors:
+                log.warning("layout engine: %s", record.getMessage())
+        if errors:
+            raise RenderError(
+                Problem(self.source, None, None, "", _explain(record.getMessage()))
+                for record in errors
+            )
+        return RenderedPdf(data, len(document.pages), document)
+
+
+@contextmanager
+def _source_date_epoch(seconds: int | None) -> Iterator[None]:
+    """Set ``SOURCE_DATE_EPOCH`` while rendering, unless the caller's environment sets it.
+
+    Font subsetting with fontTools stamps the current time into each font
+    unless this variable is set; builds of the same input must not differ.
+    """
+    if seconds is None or "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(seconds)
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
 
 
 def _is_tofu(record: logging.LogRecord) -> bool:
