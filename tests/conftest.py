@@ -30,7 +30,13 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    """Build the sample issue once per session and return what was written."""
+def sample_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, BuildResult]:
+    """Build every edition of the sample issue once per session; return them by edition."""
     out = tmp_path_factory.mktemp("out")
-    return build_issue(REPO, SAMPLE_MONTH, out)
+    return {result.edition: result for result in build_issue(REPO, SAMPLE_MONTH, out)}
+
+
+@pytest.fixture(scope="session")
+def sample_build(sample_builds: dict[str, BuildResult]) -> BuildResult:
+    """Return the sample issue's email edition: the file most readers get."""
+    return sample_builds["email"]

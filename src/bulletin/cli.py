@@ -31,6 +31,14 @@ OutOption = Annotated[
     typer.Option("--out", help="Output folder (default: <root>/out).", file_okay=False),
 ]
 MonthArgument = Annotated[str, typer.Argument(help="The issue's month, YYYY-MM.")]
+EditionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--edition",
+        help="Build only this edition: email, print or archive (default: every edition "
+        "in publication.yaml).",
+    ),
+]
 
 
 @app.callback()
@@ -53,13 +61,15 @@ def build(
     *,
     root: RootOption = Path("."),
     out: OutOption = None,
+    edition: EditionOption = None,
 ) -> None:
-    """Build the bulletin PDF of MONTH into OUT/MONTH/."""
+    """Build the bulletin PDFs of MONTH (email, print, archive) into OUT/MONTH/."""
     from bulletin.build import build_issue
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
-        result = build_issue(root, month, (out or root / "out").resolve())
+        results = build_issue(root, month, (out or root / "out").resolve(), edition=edition)
     except BulletinError as error:
         raise _fail(error) from None
-    typer.echo(f"{result.path} ({result.page_count} pages, {result.size / 1e6:.2f} MB)")
+    for result in results:
+        typer.echo(f"{result.path} ({result.page_count} pages, {result.size / 1e6:.2f} MB)")

@@ -36,10 +36,13 @@ LABELS: dict[str, dict[str, str]] = {
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 
 
-def render_html(loaded: LoadedIssue, *, images: Mapping[Path, Path] | None = None) -> str:
+def render_html(
+    loaded: LoadedIssue, *, images: Mapping[Path, Path] | None = None, edition: str | None = None
+) -> str:
     """Return the issue's HTML document, ready for the layout engine.
 
-    ``images`` maps a photo's file to the prepared file to place instead.
+    ``images`` maps a photo's file to the prepared file to place instead;
+    ``edition`` adds the layout's style sheet for it (``print.css``), if any.
     """
     layout_dir = layout_folder(loaded)
     environment = jinja2.Environment(
@@ -55,7 +58,10 @@ def render_html(loaded: LoadedIssue, *, images: Mapping[Path, Path] | None = Non
             str(layout_dir / ENTRY_TEMPLATE),
             f"the layout '{loaded.publication.layout}' has no {ENTRY_TEMPLATE}",
         ) from None
-    return template.render(build_context(loaded, images or {}))
+    context = build_context(loaded, images or {})
+    sheet = f"{edition}.css" if edition else None
+    context["edition_stylesheets"] = [sheet] if sheet and (layout_dir / sheet).is_file() else []
+    return template.render(context)
 
 
 def layout_folder(loaded: LoadedIssue) -> Path:
