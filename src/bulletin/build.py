@@ -136,12 +136,13 @@ def _typeset(
     prepared = prepare_photos(jobs, ppi=ppi, quality=quality, cache_dir=cache_dir)
     html = render_html(
         loaded,
-        images={source: photo.path for source, photo in prepared.items()},
+        images={source: photo.url for source, photo in prepared.items()},
         edition=edition.name,
     )
     rendered = typesetter.render_pdf(
         html,
         stylesheets=[edition.stylesheet] if edition.stylesheet else [],
+        named={photo.url: photo.path for photo in prepared.values()},
         finisher=edition.finisher,
         source_date=int(issue_datetime(loaded).timestamp()),
         **edition.options,
@@ -158,7 +159,7 @@ def _check_placed(
     prepared: Mapping[Path, PreparedPhoto],
 ) -> None:
     """Fail if the edition places a prepared photo otherwise than measured."""
-    sources = {photo.path.as_uri(): source for source, photo in prepared.items()}
+    sources = {photo.url: source for source, photo in prepared.items()}
     by_source = {job.source: job for job in jobs}
     for placement in measure_placements(rendered.document, sources):
         job = by_source[placement.source]

@@ -183,6 +183,12 @@ def archive_xmp(loaded: LoadedIssue) -> bytes:
 def _finish_archive(document: Any, pdf: Any, *, xmp: bytes) -> None:
     """Complete WeasyPrint's PDF/A: more XMP properties, and no image interpolation."""
     del document
+    import pydyf
+
+    # WeasyPrint lists each attachment twice in /AF (once from the name tree,
+    # once from its file specification): once is enough.
+    if "AF" in pdf.catalog:
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
     metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
     packet = b"".join(metadata.stream)
     if b"</rdf:RDF>" not in packet:

@@ -37,11 +37,11 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 
 
 def render_html(
-    loaded: LoadedIssue, *, images: Mapping[Path, Path] | None = None, edition: str | None = None
+    loaded: LoadedIssue, *, images: Mapping[Path, str] | None = None, edition: str | None = None
 ) -> str:
     """Return the issue's HTML document, ready for the layout engine.
 
-    ``images`` maps a photo's file to the prepared file to place instead;
+    ``images`` maps a photo's file to the URL of the prepared file to place instead;
     ``edition`` adds the layout's style sheet for it (``print.css``), if any.
     """
     layout_dir = layout_folder(loaded)
@@ -78,7 +78,7 @@ def layout_folder(loaded: LoadedIssue) -> Path:
     return folder
 
 
-def build_context(loaded: LoadedIssue, images: Mapping[Path, Path]) -> dict[str, Any]:
+def build_context(loaded: LoadedIssue, images: Mapping[Path, str]) -> dict[str, Any]:
     """Return the data the templates receive, formatted for print."""
     publication, issue = loaded.publication, loaded.issue
     language = publication.language
@@ -149,11 +149,11 @@ def _markdown(text: str) -> Markup:
 
 
 def _photo(
-    photo: Photo, language: str, labels: Mapping[str, str], images: Mapping[Path, Path]
+    photo: Photo, language: str, labels: Mapping[str, str], images: Mapping[Path, str]
 ) -> dict[str, Any]:
     source = Path(photo.file)
     return {
-        "src": images.get(source, source).as_uri(),
+        "src": images.get(source) or source.as_uri(),
         "alt": photo.alt,
         "credit": format_credit(photo.credit, language, labels["photo_by"]),
         "caption": photo.caption or "",
@@ -161,7 +161,7 @@ def _photo(
 
 
 def _story(
-    story: Story, language: str, labels: Mapping[str, str], images: Mapping[Path, Path]
+    story: Story, language: str, labels: Mapping[str, str], images: Mapping[Path, str]
 ) -> dict[str, Any]:
     photos = [_photo(photo, language, labels, images) for photo in story.photos]
     return {

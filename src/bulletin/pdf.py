@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,6 +91,7 @@ class Typesetter:
         html: str,
         *,
         stylesheets: Sequence[str] = (),
+        named: Mapping[str, Path] | None = None,
         finisher: Callable[[Any, Any], None] | None = None,
         source_date: int | None = None,
         **options: Any,
@@ -98,12 +99,14 @@ class Typesetter:
         """Return the PDF typeset from ``html``; fail on any error the engine logs.
 
         ``stylesheets`` are CSS texts applied as user style sheets (below the
-        layout's own rules); ``finisher`` may amend the PDF objects before they
+        layout's own rules); ``named`` maps URLs the HTML uses to files (see
+        :mod:`bulletin.fetch`); ``finisher`` may amend the PDF objects before they
         are written; ``source_date`` (seconds since 1970) stands for "now"
         wherever the engine or its font tools would stamp the time.
         """
         from weasyprint import CSS, HTML
 
+        self.fetcher.named = dict(named or {})
         with _collect_log() as collected, _source_date_epoch(source_date):
             sheets = [
                 CSS(

@@ -73,6 +73,11 @@ class PreparedPhoto:
     fresh: bool
     """Whether it was made by this build (False: taken from the cache)."""
 
+    @property
+    def url(self) -> str:
+        """Return the URL the layout places it by: its content hash, not its location."""
+        return f"bulletin-photo:{self.path.name}"
+
 
 def plan_photos(
     placements: Iterable[Placement], photos: Mapping[Path, PhotoInfo]
