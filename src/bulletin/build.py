@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bulletin.editions import Edition, issue_datetime, plan_editions
 from bulletin.errors import BulletinError, RenderError
+from bulletin.fit import Fit, fit_photos
 from bulletin.images import PhotoInfo, check_photos
 from bulletin.layout import layout_folder, render_html
-from bulletin.manifest import LoadedIssue, load_issue
+from bulletin.manifest import LoadedIssue, issue_languages, load_issue
 from bulletin.model import EmailEdition
 from bulletin.output import write_output
 from bulletin.pdf import RenderedPdf, Typesetter
-from bulletin.photos import PhotoJob, PreparedPhoto, plan_photos, prepare_photos
+from bulletin.photos import (
+    PhotoJob,
+    PreparedPhoto,
+    describe_image,
+    plan_photos,
+    prepare_photos,
+)
 from bulletin.placement import WHOLE, measure_placements
 
 log = logging.getLogger(__name__)
@@ -31,16 +38,18 @@ PPI_STEP = 0.85
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build wrote for one edition."""
+    """What a build wrote: one edition in one language."""
 
-    edition: str
-    """``email``, ``print`` or ``archive``."""
     path: Path
     """The PDF written."""
     page_count: int
     """Its number of pages."""
     size: int
     """Its size in bytes."""
+    language: str
+    """Its language, as a BCP 47 tag."""
+    edition: str
+    """``email``, ``print`` or ``archive``."""
     ppi: int
     """The photo resolution asked for (the most; photos are never enlarged)."""
     quality: int
@@ -58,49 +67,92 @@ class _Typeset:
 
 
 def build_issue(
-    root: Path, month: str, out: Path, *, edition: str | None = None
-) -> tuple[BuildResult, ...]:
-    """Typeset the editions of ``month`` (or only ``edition``) into ``out``; return them.
+    root: Path,
+    month: str,
+    out: Path,
+    *,
+    language: str | None = None,
+    edition: str | None = None,
+) -> list[BuildResult]:
+    """Typeset the issue of ``month`` under ``root`` into ``out``; return what was written.
 
-    Every edition is laid out and checked before the first file is written.
+    Every edition (email, print, archive) is built in every language the
+    issue has, or only ``edition`` or ``language``; all are laid out and
+    checked before the first file is written.
     """
-    loaded = load_issue(root, month)
-    photos = check_photos(loaded)
-    editions = plan_editions(loaded, out, edition)
-    layout_dir = layout_folder(loaded)
+    source = load_issue(root, month)
+    photos = dict(check_photos(source))
+    logo = source.publication.logo
+    if logo and (info := describe_image(Path(logo))):
+        # A raster logo goes through the pipeline like a photo (transparency kept).
+        photos[info.path] = info
+    main = source.publication.language
+    languages = [language] if language else [main, *issue_languages(root, month)]
+    layout_dir = layout_folder(source)
     cache_dir = out / ".cache"
     typesetter = Typesetter(
         base_dir=layout_dir,
-        folders=[loaded.issue_dir, layout_dir, root / "issues", cache_dir],
+        folders=[source.issue_dir, layout_dir, root / "issues", cache_dir],
         fonts_dir=root / "fonts",
-        source=loaded.problem((), "").file,
+        source=source.problem((), "").file,
     )
-    # Lay the issue out once with the photos as they are, to learn the size
-    # each is placed at and the part of it that shows.
-    measured = typesetter.render_pdf(render_html(loaded))
-    _check_budget(loaded, measured.page_count)
-    placements = measure_placements(measured.document, _sources(photos))
-    jobs = plan_photos(placements, photos)
-    made = [
-        (each, _typeset_edition(loaded, typesetter, each, jobs, cache_dir)) for each in editions
-    ]
+    made = []
+    for edition_language in dict.fromkeys(languages):
+        loaded = (
+            source
+            if edition_language == main
+            else load_issue(root, month, language=edition_language)
+        )
+        suffix = "" if edition_language == main else f"-{edition_language}"
+        name = f"{loaded.publication.slug}-{month}{suffix}"
+        editions = plan_editions(loaded, out / month, name, edition)
+        fit, laid_out = _lay_out(loaded, typesetter)
+        # The layout with the photos as they are tells the size each is
+        # placed at and the part of it that shows: each edition's photos are
+        # made for exactly that.
+        jobs = plan_photos(measure_placements(laid_out.document, _sources(photos)), photos)
+        for each in editions:
+            typeset = _typeset_edition(loaded, typesetter, each, fit, jobs, cache_dir)
+            if typeset.rendered.page_count != laid_out.page_count:
+                raise RenderError.single(
+                    f"layouts/{loaded.publication.layout}",
+                    f"the {each.name} edition takes {typeset.rendered.page_count} pages where "
+                    f"the layout took {laid_out.page_count}: its style sheet must not move text",
+                )
+            made.append((edition_language, each, typeset))
     results = []
-    for each, typeset in made:
+    for edition_language, each, typeset in made:
         data = typeset.rendered.data
         write_output(each.target, data)
         log.info("wrote %s (%d pages)", each.target, typeset.rendered.page_count)
         results.append(
             BuildResult(
-                each.name,
                 each.target,
                 typeset.rendered.page_count,
                 len(data),
+                edition_language,
+                each.name,
                 typeset.ppi,
                 typeset.quality,
                 tuple(typeset.photos.values()),
             )
         )
-    return tuple(results)
+    return results
+
+
+def _lay_out(loaded: LoadedIssue, typesetter: Typesetter) -> tuple[Fit, RenderedPdf]:
+    """Return photo heights that pack the pages, and the issue laid out with them."""
+    # A trial layout measures the stories; the second one sizes photos to fit.
+    trial = typesetter.render_pdf(render_html(loaded), write=False)
+    fit = fit_photos(trial.document)
+    laid_out = typesetter.render_pdf(render_html(loaded, fit=fit), write=False)
+    if laid_out.page_count > fit.pages and fit.closing_space_mm:
+        # The engine paginated a line longer than the simulation: give up the
+        # closing space rather than push the contacts onto a page of their own.
+        fit = replace(fit, closing_space_mm=0)
+        laid_out = typesetter.render_pdf(render_html(loaded, fit=fit), write=False)
+    _check_budget(loaded, laid_out.page_count)
+    return fit, laid_out
 
 
 def _sources(photos: Mapping[Path, PhotoInfo]) -> dict[str, Path]:
@@ -112,14 +164,22 @@ def _typeset_edition(
     loaded: LoadedIssue,
     typesetter: Typesetter,
     edition: Edition,
+    fit: Fit,
     jobs: Sequence[PhotoJob],
     cache_dir: Path,
 ) -> _Typeset:
     settings = edition.settings
     if isinstance(settings, EmailEdition):
-        return _fit_email(loaded, typesetter, edition, settings, jobs, cache_dir)
+        return _fit_email(loaded, typesetter, edition, settings, fit, jobs, cache_dir)
     return _typeset(
-        loaded, typesetter, edition, jobs, cache_dir, ppi=settings.ppi, quality=settings.quality
+        loaded,
+        typesetter,
+        edition,
+        fit,
+        jobs,
+        cache_dir,
+        ppi=settings.ppi,
+        quality=settings.quality,
     )
 
 
@@ -127,6 +187,7 @@ def _typeset(
     loaded: LoadedIssue,
     typesetter: Typesetter,
     edition: Edition,
+    fit: Fit,
     jobs: Sequence[PhotoJob],
     cache_dir: Path,
     *,
@@ -137,6 +198,7 @@ def _typeset(
     html = render_html(
         loaded,
         images={source: photo.url for source, photo in prepared.items()},
+        fit=fit,
         edition=edition.name,
     )
     rendered = typesetter.render_pdf(
@@ -185,6 +247,7 @@ def _fit_email(
     typesetter: Typesetter,
     edition: Edition,
     settings: EmailEdition,
+    fit: Fit,
     jobs: Sequence[PhotoJob],
     cache_dir: Path,
 ) -> _Typeset:
@@ -194,7 +257,9 @@ def _fit_email(
     index = 0
     while True:
         ppi, quality = steps[index]
-        typeset = _typeset(loaded, typesetter, edition, jobs, cache_dir, ppi=ppi, quality=quality)
+        typeset = _typeset(
+            loaded, typesetter, edition, fit, jobs, cache_dir, ppi=ppi, quality=quality
+        )
         size = len(typeset.rendered.data)
         if size <= budget:
             return typeset

@@ -61,14 +61,20 @@ def build(
     *,
     root: RootOption = Path("."),
     out: OutOption = None,
+    language: Annotated[
+        str | None,
+        typer.Option("--language", help="Build only this language (default: every one)."),
+    ] = None,
     edition: EditionOption = None,
 ) -> None:
-    """Build the bulletin PDFs of MONTH (email, print, archive) into OUT/MONTH/."""
+    """Build the bulletin PDFs of MONTH into OUT/MONTH/: each edition, in every language."""
     from bulletin.build import build_issue
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
-        results = build_issue(root, month, (out or root / "out").resolve(), edition=edition)
+        results = build_issue(
+            root, month, (out or root / "out").resolve(), language=language, edition=edition
+        )
     except BulletinError as error:
         raise _fail(error) from None
     for result in results:

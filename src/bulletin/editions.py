@@ -51,8 +51,14 @@ class Edition:
     """Amends the PDF objects before they are written."""
 
 
-def plan_editions(loaded: LoadedIssue, out: Path, only: str | None = None) -> tuple[Edition, ...]:
-    """Return the editions to build: ``only`` one, or all in ``publication.yaml``."""
+def plan_editions(
+    loaded: LoadedIssue, folder: Path, name: str, only: str | None = None
+) -> tuple[Edition, ...]:
+    """Return the editions to build into ``folder``: ``only`` one, or all in ``publication.yaml``.
+
+    ``name`` is the file name the editions share (``<slug>-YYYY-MM``, with a
+    language suffix for a translation), each adding its own suffix.
+    """
     configured = loaded.publication.editions
     names = configured.names()
     if only is not None:
@@ -69,17 +75,16 @@ def plan_editions(loaded: LoadedIssue, out: Path, only: str | None = None) -> tu
                 ]
             )
         names = (only,)
-    return tuple(_edition(loaded, out, name) for name in names)
+    return tuple(_edition(loaded, folder, name, edition) for edition in names)
 
 
-def _edition(loaded: LoadedIssue, out: Path, name: str) -> Edition:
-    month = loaded.issue.month
-    target = out / month / f"{loaded.publication.slug}-{month}{SUFFIXES[name]}.pdf"
-    settings = getattr(loaded.publication.editions, name)
+def _edition(loaded: LoadedIssue, folder: Path, name: str, edition: str) -> Edition:
+    target = folder / f"{name}{SUFFIXES[edition]}.pdf"
+    settings = getattr(loaded.publication.editions, edition)
     if isinstance(settings, EmailEdition):
         # PDF/UA-1: tags with alt text, reading order and link annotations,
         # /Lang, the title shown in the window bar, bookmarks from headlines.
-        return Edition(name, target, settings, options={"pdf_variant": "pdf/ua-1"})
+        return Edition(edition, target, settings, options={"pdf_variant": "pdf/ua-1"})
     if isinstance(settings, PrintEdition):
         bleed = settings.bleed_mm
         # WeasyPrint draws crop marks in the outer half of the CSS bleed area,
@@ -90,7 +95,7 @@ def _edition(loaded: LoadedIssue, out: Path, name: str) -> Edition:
             f"@page {{ bleed: {area:g}mm; marks: crop; }}\n:root {{ --bleed: {bleed:g}mm; }}\n"
         )
         return Edition(
-            name,
+            edition,
             target,
             settings,
             stylesheet=stylesheet,
@@ -99,7 +104,7 @@ def _edition(loaded: LoadedIssue, out: Path, name: str) -> Edition:
         )
     assert isinstance(settings, ArchiveEdition)
     return Edition(
-        name,
+        edition,
         target,
         settings,
         options={
@@ -107,7 +112,7 @@ def _edition(loaded: LoadedIssue, out: Path, name: str) -> Edition:
             "pdf_tags": True,
             "attachments": _manifests(loaded),
         },
-        finisher=functools.partial(_finish_archive, xmp=archive_xmp(loaded)),
+        finisher=functools.partial(_finish_archive, xmp=archive_xmp(loaded, name)),
     )
 
 
@@ -120,13 +125,21 @@ def _manifests(loaded: LoadedIssue) -> list[Any]:
     """Return the manifests as PDF attachments, the issue's source (PDF/A-3 "Source")."""
     from weasyprint import Attachment
 
+    publication_file, issue_file = loaded.manifests[0], loaded.manifests[-1]
+    language = loaded.language
+    files = [
+        (issue_file, "The issue's manifest: its stories, in reading order"),
+        (issue_file.with_name(f"issue.{language}.yaml"), f"The issue's text in {language}"),
+        (publication_file, "The publication's settings"),
+        (
+            publication_file.with_name(f"publication.{language}.yaml"),
+            f"The publication's text in {language}",
+        ),
+    ]
     when = issue_datetime(loaded)
     attachments = []
-    for path, description in zip(
-        reversed(loaded.manifests),
-        ("The issue's manifest: its stories, in reading order", "The publication's settings"),
-        strict=True,
-    ):
+    # A translation's own files exist only for a language edition.
+    for path, description in ((path, text) for path, text in files if path.is_file()):
         # A data: URL fixes the media type; guessed from the name, it would
         # depend on the machine's MIME database.
         data = base64.b64encode(path.read_bytes()).decode("ascii")
@@ -152,7 +165,7 @@ for _prefix, _uri in (("rdf", _RDF), ("dc", _DC), ("xmp", _XMP), ("xmpMM", _XMP_
     register_namespace(_prefix, _uri)
 
 
-def archive_xmp(loaded: LoadedIssue) -> bytes:
+def archive_xmp(loaded: LoadedIssue, identifier: str) -> bytes:
     """Return the XMP properties the archive adds to WeasyPrint's (title, dates, producer).
 
     Only schemas PDF/A predefines are used (Dublin Core, XMP basic, XMP media
@@ -172,10 +185,11 @@ def archive_xmp(loaded: LoadedIssue) -> bytes:
     container(f"{{{_DC}}}subject", "Bag", kickers)
     # The month the issue covers, as an XMP date of month precision.
     container(f"{{{_DC}}}date", "Seq", [issue.month])
-    SubElement(description, f"{{{_DC}}}identifier").text = f"{publication.slug}-{issue.month}"
+    SubElement(description, f"{{{_DC}}}identifier").text = identifier
     SubElement(description, f"{{{_XMP}}}MetadataDate").text = issue.date.isoformat()
-    # Derived from the publication and month, never random: same input, same file.
-    document_id = uuid.uuid5(uuid.NAMESPACE_URL, f"bulletin:{publication.slug}/{issue.month}")
+    # Derived from the publication, month and language, never random: same
+    # input, same file.
+    document_id = uuid.uuid5(uuid.NAMESPACE_URL, f"bulletin:{identifier}")
     SubElement(description, f"{{{_XMP_MM}}}DocumentID").text = f"uuid:{document_id}"
     return tostring(description, encoding="unicode").encode()
 

@@ -17,31 +17,26 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from bulletin.errors import BulletinError
+from bulletin.fit import DEFAULT_PHOTO_MM, Fit
 from bulletin.manifest import LoadedIssue
 from bulletin.model import Credit, PartialDate, Photo, Stats, Story
 
 ENTRY_TEMPLATE = "issue.html.j2"
 
-# Labels the layout prints, by language. Dates come from Babel's CLDR data.
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "in_this_issue": "In this issue",
-        "issue": "Issue",
-        "page": "page",
-        "of": "of",
-        "photo_by": "Photo by",
-    },
-}
-
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 
 
 def render_html(
-    loaded: LoadedIssue, *, images: Mapping[Path, str] | None = None, edition: str | None = None
+    loaded: LoadedIssue,
+    *,
+    images: Mapping[Path, str] | None = None,
+    fit: Fit | None = None,
+    edition: str | None = None,
 ) -> str:
     """Return the issue's HTML document, ready for the layout engine.
 
     ``images`` maps a photo's file to the URL of the prepared file to place instead;
+    ``fit`` sets photo heights and closing space that pack the pages (fit.py);
     ``edition`` adds the layout's style sheet for it (``print.css``), if any.
     """
     layout_dir = layout_folder(loaded)
@@ -58,7 +53,7 @@ def render_html(
             str(layout_dir / ENTRY_TEMPLATE),
             f"the layout '{loaded.publication.layout}' has no {ENTRY_TEMPLATE}",
         ) from None
-    context = build_context(loaded, images or {})
+    context = build_context(loaded, images or {}, fit)
     sheet = f"{edition}.css" if edition else None
     context["edition_stylesheets"] = [sheet] if sheet and (layout_dir / sheet).is_file() else []
     return template.render(context)
@@ -78,15 +73,20 @@ def layout_folder(loaded: LoadedIssue) -> Path:
     return folder
 
 
-def build_context(loaded: LoadedIssue, images: Mapping[Path, str]) -> dict[str, Any]:
+def build_context(
+    loaded: LoadedIssue, images: Mapping[Path, str], fit: Fit | None = None
+) -> dict[str, Any]:
     """Return the data the templates receive, formatted for print."""
     publication, issue = loaded.publication, loaded.issue
-    language = publication.language
-    labels = LABELS.get(language.split("-")[0], LABELS["en"])
+    language = loaded.language
+    labels = loaded.labels
     month_label = issue_date_label(issue.date, language)
     number_label = f"{labels['issue']} {issue.number}" if issue.number else ""
+    photo_heights = fit.heights_mm if fit else {}
     blocks = [
-        _story(block, language, labels, images) if isinstance(block, Story) else _stats(block)
+        _story(block, language, labels, images, photo_heights.get(block.id, DEFAULT_PHOTO_MM))
+        if isinstance(block, Story)
+        else _stats(block)
         for block in issue.stories
     ]
     return {
@@ -94,6 +94,9 @@ def build_context(loaded: LoadedIssue, images: Mapping[Path, str]) -> dict[str, 
         "title": f"{publication.name} — {month_label}",
         "name": publication.name,
         "publisher": publication.publisher,
+        "logo": (images.get(Path(publication.logo)) or Path(publication.logo).as_uri())
+        if publication.logo
+        else "",
         "month_label": month_label,
         "number_label": number_label,
         "footer_label": f"{publication.name} · {month_label}",
@@ -116,13 +119,15 @@ def build_context(loaded: LoadedIssue, images: Mapping[Path, str]) -> dict[str, 
                 for office in publication.contacts.offices
             ],
         },
+        "closing_space_mm": fit.closing_space_mm if fit else 0,
         "social": [{"label": link.label, "url": link.url} for link in publication.social],
     }
 
 
-def format_credit(credit: Credit, language: str, photo_by: str) -> str:
-    """Return the credit line: "Photo by IOM, Istanbul, May 26, 2021"."""
-    return f"{photo_by} {credit.by}, {credit.place}, {format_partial_date(credit.date, language)}"
+def format_credit(credit: Credit, language: str, pattern: str) -> str:
+    """Return the credit line, "Photo by IOM, Istanbul, May 26, 2021", after ``pattern``."""
+    date = format_partial_date(credit.date, language)
+    return pattern.format(by=credit.by, place=credit.place, date=date)
 
 
 def format_partial_date(date: PartialDate, language: str) -> str:
@@ -155,13 +160,17 @@ def _photo(
     return {
         "src": images.get(source) or source.as_uri(),
         "alt": photo.alt,
-        "credit": format_credit(photo.credit, language, labels["photo_by"]),
+        "credit": format_credit(photo.credit, language, labels["credit"]),
         "caption": photo.caption or "",
     }
 
 
 def _story(
-    story: Story, language: str, labels: Mapping[str, str], images: Mapping[Path, str]
+    story: Story,
+    language: str,
+    labels: Mapping[str, str],
+    images: Mapping[Path, str],
+    photo_height: int,
 ) -> dict[str, Any]:
     photos = [_photo(photo, language, labels, images) for photo in story.photos]
     return {
@@ -173,6 +182,7 @@ def _story(
         "body": _markdown(story.body),
         "columns": story.layout.columns,
         "lead": photos[0],
+        "lead_height_mm": photo_height,
         "photos": photos[1:],
     }
 

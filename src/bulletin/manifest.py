@@ -10,20 +10,30 @@ import difflib
 import re
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
+from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ValidationError
 
 from bulletin.errors import ManifestError, Problem
-from bulletin.model import BLOCK_TAGS, Issue, Publication
+from bulletin.i18n import LABEL_KEYS, labels_for, labels_for_keys
+from bulletin.model import (
+    BLOCK_TAGS,
+    Issue,
+    IssueTranslation,
+    Publication,
+    PublicationTranslation,
+)
+from bulletin.translate import translate_issue, translate_publication
 
 MAX_MANIFEST_BYTES = 1_000_000
 MAX_NODES = 50_000
 MAX_DEPTH = 40
 _MONTH_ARG = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_TRANSLATION_NAME = re.compile(r"^issue\.([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\.yaml$")
 
 Loc = tuple[str | int, ...]
 
@@ -44,6 +54,10 @@ class LoadedIssue:
     """The manifest files read, publication first."""
     positions: tuple[dict[Loc, tuple[int, int]], ...]
     """Line and column of every value in each manifest, by field path."""
+    language: str = ""
+    """The language of this edition, as a BCP 47 tag."""
+    labels: dict[str, str] = field(default_factory=dict)
+    """The words the layout prints in this language (see ``bulletin.i18n``)."""
 
     def problem(self, loc: Loc, message: str, *, publication: bool = False) -> Problem:
         """Return a problem at the field ``loc`` of ``issue.yaml`` (or ``publication.yaml``)."""
@@ -84,8 +98,31 @@ class _Marks:
     values: dict[Loc, tuple[int, int]]
 
 
-def load_issue(root: Path, month: str) -> LoadedIssue:
-    """Return the validated publication and issue for ``month`` under ``root``."""
+def issue_languages(root: Path, month: str) -> list[str]:
+    """Return the languages of the issue of ``month``: its translations' ("ru"), sorted."""
+    folder = root / "issues" / month
+    return sorted(
+        match[1]
+        for path in folder.glob("issue.*.yaml")
+        if (match := _TRANSLATION_NAME.match(path.name))
+    )
+
+
+def load_issue(root: Path, month: str, *, language: str | None = None) -> LoadedIssue:
+    """Return the validated publication and issue for ``month`` under ``root``.
+
+    With ``language``, return the edition in that language: the source with the
+    text of ``issue.<language>.yaml`` and ``publication.<language>.yaml``.
+    """
+    loaded = _load_source(root, month)
+    main = loaded.publication.language
+    if language is None or language == main:
+        source = (loaded.manifests[0], _Marks({}, loaded.positions[0]))
+        return _with_labels(loaded, main, loaded.publication.labels, source)
+    return _load_translation(loaded, language)
+
+
+def _load_source(root: Path, month: str) -> LoadedIssue:
     if not _MONTH_ARG.match(month):
         raise ManifestError.single(
             "bulletin", f"'{month}' is not a month: write it as YYYY-MM, like 2021-05"
@@ -127,6 +164,123 @@ def load_issue(root: Path, month: str) -> LoadedIssue:
     if problems or loaded is None:
         raise ManifestError(problems)
     return loaded
+
+
+def _load_translation(loaded: LoadedIssue, language: str) -> LoadedIssue:
+    root = loaded.root
+    fallback = loaded.publication.translation_fallback
+    issue_file = loaded.issue_dir / f"issue.{language}.yaml"
+    publication_file = root / "issues" / f"publication.{language}.yaml"
+    if not issue_file.is_file():
+        raise ManifestError.single(
+            _display(root, issue_file),
+            f"there is no {language} edition of this issue: create {issue_file.name}",
+        )
+    problems: list[Problem] = []
+    issue_marks, publication_marks = _Marks({}, {}), _Marks({}, {})
+    issue_text = _load_model(root, issue_file, IssueTranslation, {}, problems, issue_marks)
+    publication_text: PublicationTranslation | None = None
+    if publication_file.is_file():
+        publication_text = _load_model(
+            root, publication_file, PublicationTranslation, {}, problems, publication_marks
+        )
+    elif not fallback:
+        problems.append(
+            Problem(
+                _display(root, publication_file),
+                None,
+                None,
+                "",
+                f"the {language} edition needs the publication's text in {language}: create "
+                f"{publication_file.name} (name, publisher, contacts, social)",
+            )
+        )
+    if issue_text is None or problems:
+        raise ManifestError(problems)
+    files = {
+        "issue": (issue_file, issue_marks),
+        "publication": (publication_file, publication_marks),
+    }
+    for name, text in (("issue", issue_text), ("publication", publication_text)):
+        if text is not None and text.language != language:
+            path, marks = files[name]
+            line, column = marks.values.get(("language",), (None, None))
+            problems.append(
+                Problem(
+                    _display(root, path),
+                    line,
+                    column,
+                    "language",
+                    f"says '{text.language}' but the file name says '{language}': "
+                    "make them the same",
+                )
+            )
+    issue, gaps = translate_issue(loaded.issue, issue_text, fallback=fallback)
+    publication = loaded.publication
+    if publication_text is not None:
+        publication, more = translate_publication(publication, publication_text, fallback=fallback)
+        gaps += more
+    else:
+        publication = publication.model_copy(update={"language": language})
+    for gap in gaps:
+        path, marks = files[gap.file]
+        problems.append(_gap_problem(root, path, marks, gap.loc, gap.message))
+    if problems:
+        raise ManifestError(problems)
+    translated = replace(loaded, publication=publication, issue=issue)
+    extra = publication_text.labels if publication_text else {}
+    return _with_labels(translated, language, extra, (publication_file, publication_marks))
+
+
+def _gap_problem(
+    root: Path, path: Path, marks: _Marks, loc: tuple[str | int, ...], message: str
+) -> Problem:
+    # A gap names the place where text should be: point at it, or at its
+    # nearest parent that exists in the file.
+    for depth in range(len(loc), -1, -1):
+        position = marks.values.get(loc[:depth])
+        if position:
+            return Problem(_display(root, path), *position, _where(loc), message)
+    return Problem(_display(root, path), None, None, _where(loc), message)
+
+
+def _with_labels(
+    loaded: LoadedIssue,
+    language: str,
+    extra: dict[str, str],
+    source: tuple[Path, _Marks],
+) -> LoadedIssue:
+    path, marks = source
+    try:
+        Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        raise ManifestError(
+            [
+                _gap_problem(
+                    loaded.root,
+                    path,
+                    marks,
+                    ("language",),
+                    f"'{language}' is not a language bulletin can write dates in: use a "
+                    "language code such as en, ru, kk, ky, tg, uz or tk",
+                )
+            ]
+        ) from None
+    labels = labels_for(language, extra)
+    unknown = sorted(set(extra) - LABEL_KEYS)
+    if labels is None or unknown:
+        if unknown:
+            message = (
+                f"unknown label '{unknown[0]}': the labels are {', '.join(sorted(LABEL_KEYS))}"
+            )
+        else:
+            missing = sorted(LABEL_KEYS - labels_for_keys(language, extra))
+            message = (
+                f"bulletin does not know the layout's words in '{language}': add labels with "
+                f"{', '.join(missing)} to {path.name}"
+            )
+        raise ManifestError([_gap_problem(loaded.root, path, marks, ("labels",), message)])
+    return replace(loaded, language=language, labels=labels)
 
 
 def _display(root: Path, path: Path) -> str:

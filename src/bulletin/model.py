@@ -84,6 +84,7 @@ Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 Email = Annotated[str, AfterValidator(_check_email)]
 Url = Annotated[str, AfterValidator(_check_link)]
 HexColor = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
+Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 
 
 class PartialDate(BaseModel):
@@ -422,8 +423,11 @@ class Publication(Strict):
     """Organisation publishing the bulletin; also the PDF's author."""
     slug: Slug
     """Short name used in output file names: ``<slug>-2021-05.pdf``."""
-    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    language: Language = "en"
     """Main language of the bulletin as a BCP 47 tag ("en", "ru")."""
+    translation_fallback: bool = False
+    """In a language edition, print the main language's text where a translation
+    is missing, instead of failing the build."""
     layout: Slug = "standard"
     """Layout folder under ``layouts/``."""
     colors: Colors = Colors()
@@ -436,6 +440,9 @@ class Publication(Strict):
     """Contacts block on the last page."""
     social: list[SocialLink] = []
     """Social media links under the contacts."""
+    labels: dict[str, Text] = {}
+    """Words the layout prints ("In this issue", "Photo by"…), for a main language
+    bulletin does not know yet; see ``bulletin.i18n.LABELS`` for the keys."""
     editions: Editions = ALL_EDITIONS
     """The editions to build (email, print, archive); all three when left out."""
 
@@ -446,3 +453,106 @@ class Publication(Strict):
         if value is None or folder is None:
             return value
         return str(resolve_inside(Path(folder), value, what="logo"))
+
+
+# ---- Translations ---------------------------------------------------------
+# A translation file carries only text, matched to the source by story id and
+# by position in lists, so translators never touch the issue's structure.
+
+
+class CreditText(Strict):
+    """The translated words of a photo credit (the date comes from the source)."""
+
+    by: Text | None = None
+    """Who is credited, in this language ("МОМ")."""
+    place: Text | None = None
+    """Where the photo was taken, in this language ("Стамбул")."""
+
+
+class PhotoText(Strict):
+    """The translated text of one photo, in the order of the source's photos."""
+
+    alt: Text | None = None
+    """The photo's alt text in this language."""
+    caption: Text | None = None
+    """The caption in this language (only where the source has one)."""
+    credit: CreditText | None = None
+    """The credit's words in this language."""
+
+
+class FigureText(Strict):
+    """One translated figure of a statistics call-out."""
+
+    value: Text | None = None
+    """The figure as printed in this language ("95 %"); the source's when left out."""
+    label: Text | None = None
+    """What the figure counts, in this language."""
+
+
+class BlockText(Strict):
+    """The translated text of one story or call-out, found by its id."""
+
+    kicker: Text | None = None
+    """Section label."""
+    title: Text | None = None
+    """Headline."""
+    standfirst: Text | None = None
+    """Summary (only where the source story has one)."""
+    body: Markdown | None = None
+    """Story text in Markdown."""
+    intro: Markdown | None = None
+    """Call-out text in Markdown (stats blocks)."""
+    photos: list[PhotoText] | None = None
+    """Photo texts, one per photo of the source story, in the same order."""
+    figures: list[FigureText] | None = None
+    """Figure texts, one per figure of the source call-out, in the same order."""
+
+
+class IssueTranslation(Strict):
+    """An issue's text in another language: ``issues/YYYY-MM/issue.<lang>.yaml``."""
+
+    language: Language
+    """The language of this file, as in its name ("ru")."""
+    stories: dict[Slug, BlockText]
+    """Translated text by story id; every story of ``issue.yaml`` should appear."""
+
+
+class OfficeText(Strict):
+    """One office of the contacts block, translated."""
+
+    country: Text
+    """The office's label in this language."""
+
+
+class ContactsText(Strict):
+    """The contacts block, translated."""
+
+    heading: Text | None = None
+    """Heading of the block."""
+    offices: list[OfficeText] | None = None
+    """Office labels, one per office of the source, in the same order."""
+
+
+class SocialText(Strict):
+    """One social link, translated."""
+
+    label: Text
+    """Link text in this language."""
+
+
+class PublicationTranslation(Strict):
+    """The publication's text in another language: ``issues/publication.<lang>.yaml``."""
+
+    language: Language
+    """The language of this file, as in its name ("ru")."""
+    name: Text | None = None
+    """Bulletin name in this language."""
+    publisher: Text | None = None
+    """Publisher in this language."""
+    contacts: ContactsText | None = None
+    """Contacts block text."""
+    social: list[SocialText] | None = None
+    """Social link labels, one per link of the source, in the same order."""
+    labels: dict[str, Text] = {}
+    """Words the layout prints ("In this issue", "Photo by"…) for a language bulletin
+    does not know yet; see ``bulletin.i18n.LABELS`` for the keys."""

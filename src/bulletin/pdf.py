@@ -58,15 +58,17 @@ def render_pdf(
     folders: Sequence[Path],
     fonts_dir: Path,
     source: str,
+    write: bool = True,
     **options: Any,
 ) -> RenderedPdf:
     """Return the PDF typeset from ``html``; fail on any error the engine logs.
 
     ``folders`` are the only places resources may be read from; ``source``
-    names the input in error messages.
+    names the input in error messages. With ``write`` false the document is
+    laid out only (for measuring) and ``data`` is empty.
     """
     typesetter = Typesetter(base_dir=base_dir, folders=folders, fonts_dir=fonts_dir, source=source)
-    return typesetter.render_pdf(html, **options)
+    return typesetter.render_pdf(html, write=write, **options)
 
 
 class Typesetter:
@@ -94,6 +96,7 @@ class Typesetter:
         named: Mapping[str, Path] | None = None,
         finisher: Callable[[Any, Any], None] | None = None,
         source_date: int | None = None,
+        write: bool = True,
         **options: Any,
     ) -> RenderedPdf:
         """Return the PDF typeset from ``html``; fail on any error the engine logs.
@@ -102,7 +105,9 @@ class Typesetter:
         layout's own rules); ``named`` maps URLs the HTML uses to files (see
         :mod:`bulletin.fetch`); ``finisher`` may amend the PDF objects before they
         are written; ``source_date`` (seconds since 1970) stands for "now"
-        wherever the engine or its font tools would stamp the time.
+        wherever the engine or its font tools would stamp the time. With
+        ``write`` false the document is laid out only (for measuring) and
+        ``data`` is empty.
         """
         from weasyprint import CSS, HTML
 
@@ -122,7 +127,7 @@ class Typesetter:
             document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
                 font_config=self.font_config, stylesheets=sheets, **options
             )
-            data = document.write_pdf(finisher=finisher, **options)
+            data = document.write_pdf(finisher=finisher, **options) if write else b""
         # A missing glyph is only a warning to WeasyPrint, but an empty box in
         # print is as bad as a missing photo: both fail the build.
         errors = [r for r in collected.records if r.levelno >= logging.ERROR or _is_tofu(r)]

@@ -79,6 +79,16 @@ class PreparedPhoto:
         return f"bulletin-photo:{self.path.name}"
 
 
+def describe_image(path: Path) -> PhotoInfo | None:
+    """Return what the pipeline needs of a raster image (a logo), or None for SVG and the like."""
+    try:
+        with Image.open(path) as image:
+            width, height = _upright_size(image)
+            return PhotoInfo(path, width, height, str(image.format))
+    except (OSError, ValueError):
+        return None
+
+
 def plan_photos(
     placements: Iterable[Placement], photos: Mapping[Path, PhotoInfo]
 ) -> tuple[PhotoJob, ...]:
