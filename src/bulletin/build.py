@@ -6,12 +6,13 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from bulletin.editions import Edition, issue_datetime, plan_editions
 from bulletin.errors import BulletinError, RenderError
 from bulletin.fit import Fit, fit_photos
 from bulletin.images import PhotoInfo, check_photos
-from bulletin.layout import layout_folder, render_html
+from bulletin.layout import edition_stylesheet, layout_folder, render_html
 from bulletin.manifest import LoadedIssue, issue_languages, load_issue
 from bulletin.model import EmailEdition
 from bulletin.output import write_output
@@ -96,7 +97,7 @@ def build_issue(
         fonts_dir=root / "fonts",
         source=source.problem((), "").file,
     )
-    made = []
+    made: list[tuple[str, Edition, _Typeset]] = []
     for edition_language in dict.fromkeys(languages):
         loaded = (
             source
@@ -111,15 +112,8 @@ def build_issue(
         # placed at and the part of it that shows: each edition's photos are
         # made for exactly that.
         jobs = plan_photos(measure_placements(laid_out.document, _sources(photos)), photos)
-        for each in editions:
-            typeset = _typeset_edition(loaded, typesetter, each, fit, jobs, cache_dir)
-            if typeset.rendered.page_count != laid_out.page_count:
-                raise RenderError.single(
-                    f"layouts/{loaded.publication.layout}",
-                    f"the {each.name} edition takes {typeset.rendered.page_count} pages where "
-                    f"the layout took {laid_out.page_count}: its style sheet must not move text",
-                )
-            made.append((edition_language, each, typeset))
+        laid = _Laid(loaded, typesetter, fit, laid_out, jobs, cache_dir)
+        made.extend((edition_language, each, _typeset_edition(laid, each)) for each in editions)
     results = []
     for edition_language, each, typeset in made:
         data = typeset.rendered.data
@@ -160,69 +154,68 @@ def _sources(photos: Mapping[Path, PhotoInfo]) -> dict[str, Path]:
     return {path.as_uri(): path for path in photos}
 
 
-def _typeset_edition(
-    loaded: LoadedIssue,
-    typesetter: Typesetter,
-    edition: Edition,
-    fit: Fit,
-    jobs: Sequence[PhotoJob],
-    cache_dir: Path,
-) -> _Typeset:
+@dataclass(frozen=True)
+class _Laid:
+    """One language of the issue, laid out, and what its editions share."""
+
+    loaded: LoadedIssue
+    typesetter: Typesetter
+    fit: Fit
+    laid_out: RenderedPdf
+    jobs: Sequence[PhotoJob]
+    cache_dir: Path
+
+
+def _typeset_edition(laid: _Laid, edition: Edition) -> _Typeset:
     settings = edition.settings
     if isinstance(settings, EmailEdition):
-        return _fit_email(loaded, typesetter, edition, settings, fit, jobs, cache_dir)
-    return _typeset(
-        loaded,
-        typesetter,
-        edition,
-        fit,
-        jobs,
-        cache_dir,
-        ppi=settings.ppi,
-        quality=settings.quality,
-    )
+        return _fit_email(laid, edition, settings)
+    return _typeset(laid, edition, ppi=settings.ppi, quality=settings.quality)
 
 
-def _typeset(
-    loaded: LoadedIssue,
-    typesetter: Typesetter,
-    edition: Edition,
-    fit: Fit,
-    jobs: Sequence[PhotoJob],
-    cache_dir: Path,
-    *,
-    ppi: int,
-    quality: int,
-) -> _Typeset:
-    prepared = prepare_photos(jobs, ppi=ppi, quality=quality, cache_dir=cache_dir)
-    html = render_html(
-        loaded,
-        images={source: photo.url for source, photo in prepared.items()},
-        fit=fit,
-        edition=edition.name,
-    )
-    rendered = typesetter.render_pdf(
-        html,
-        stylesheets=[edition.stylesheet] if edition.stylesheet else [],
-        named={photo.url: photo.path for photo in prepared.values()},
-        finisher=edition.finisher,
-        source_date=int(issue_datetime(loaded).timestamp()),
+def _typeset(laid: _Laid, edition: Edition, *, ppi: int, quality: int) -> _Typeset:
+    loaded = laid.loaded
+    prepared = prepare_photos(laid.jobs, ppi=ppi, quality=quality, cache_dir=laid.cache_dir)
+    common: dict[str, Any] = {
+        "named": {photo.url: photo.path for photo in prepared.values()},
+        "finisher": edition.finisher,
+        "source_date": int(issue_datetime(loaded).timestamp()),
         **edition.options,
-    )
-    _check_placed(loaded, edition, rendered, jobs, prepared)
+    }
+    if edition.stylesheet or edition_stylesheet(loaded, edition.name):
+        # Its own page set-up or style sheet: a layout of its own.
+        html = render_html(
+            loaded,
+            images={source: photo.url for source, photo in prepared.items()},
+            fit=laid.fit,
+            edition=edition.name,
+        )
+        stylesheets = [edition.stylesheet] if edition.stylesheet else []
+        rendered = laid.typesetter.render_pdf(html, stylesheets=stylesheets, **common)
+    else:
+        # The same pages with other photos: the shared layout, written again.
+        images = {source.as_uri(): photo.url for source, photo in prepared.items()}
+        rendered = laid.typesetter.rewrite_pdf(laid.laid_out, images=images, **common)
+    _check_placed(laid, edition, rendered, prepared)
     return _Typeset(rendered, prepared, ppi, quality)
 
 
 def _check_placed(
-    loaded: LoadedIssue,
-    edition: Edition,
-    rendered: RenderedPdf,
-    jobs: Sequence[PhotoJob],
-    prepared: Mapping[Path, PreparedPhoto],
+    laid: _Laid, edition: Edition, rendered: RenderedPdf, prepared: Mapping[Path, PreparedPhoto]
 ) -> None:
     """Fail if the edition places a prepared photo otherwise than measured."""
+    loaded = laid.loaded
+    if rendered.page_count != laid.laid_out.page_count:
+        raise RenderError.single(
+            f"layouts/{loaded.publication.layout}",
+            f"the {edition.name} edition takes {rendered.page_count} pages where the layout "
+            f"took {laid.laid_out.page_count}: its style sheet must not move text",
+        )
+    # An <img> keeps its src when its image is swapped (rewrite_pdf); a new
+    # layout places the prepared file by its own URL.
     sources = {photo.url: source for source, photo in prepared.items()}
-    by_source = {job.source: job for job in jobs}
+    sources.update({source.as_uri(): source for source in prepared})
+    by_source = {job.source: job for job in laid.jobs}
     for placement in measure_placements(rendered.document, sources):
         job = by_source[placement.source]
         if job.crop == WHOLE:
@@ -242,41 +235,17 @@ def _check_placed(
             )
 
 
-def _fit_email(
-    loaded: LoadedIssue,
-    typesetter: Typesetter,
-    edition: Edition,
-    settings: EmailEdition,
-    fit: Fit,
-    jobs: Sequence[PhotoJob],
-    cache_dir: Path,
-) -> _Typeset:
+def _fit_email(laid: _Laid, edition: Edition, settings: EmailEdition) -> _Typeset:
     """Typeset the email edition within its size budget, stepping photo settings down."""
     budget = round(settings.max_megabytes * 1_000_000)
-    steps = _email_steps(settings)
-    index = 0
-    while True:
-        ppi, quality = steps[index]
-        typeset = _typeset(
-            loaded, typesetter, edition, fit, jobs, cache_dir, ppi=ppi, quality=quality
-        )
+    for ppi, quality in _email_steps(settings):
+        # Each step writes the shared layout again: a fraction of a second.
+        typeset = _typeset(laid, edition, ppi=ppi, quality=quality)
         size = len(typeset.rendered.data)
         if size <= budget:
             return typeset
-        # All but the photos stays the same from one step to the next, so
-        # each step's size is foreseen without typesetting it.
-        rest = size - sum(photo.bytes for photo in typeset.photos.values())
         log.info("email edition: %d bytes at %d ppi, quality %d: over budget", size, ppi, quality)
-        trial = typeset.photos
-        for later in range(index + 1, len(steps)):
-            ppi, quality = steps[later]
-            trial = prepare_photos(jobs, ppi=ppi, quality=quality, cache_dir=cache_dir)
-            foreseen = rest + sum(photo.bytes for photo in trial.values())
-            if foreseen <= budget:
-                index = later
-                break
-        else:
-            raise _over_budget(loaded, settings, steps[-1], rest, trial)
+    raise _over_budget(laid.loaded, settings, typeset)
 
 
 def _email_steps(settings: EmailEdition) -> list[tuple[int, int]]:
@@ -292,28 +261,21 @@ def _email_steps(settings: EmailEdition) -> list[tuple[int, int]]:
     return steps
 
 
-def _over_budget(
-    loaded: LoadedIssue,
-    settings: EmailEdition,
-    floor: tuple[int, int],
-    rest: int,
-    photos: Mapping[Path, PreparedPhoto],
-) -> BulletinError:
-    heaviest = sorted(photos.values(), key=lambda photo: (-photo.bytes, photo.source))[:3]
+def _over_budget(loaded: LoadedIssue, settings: EmailEdition, floor: _Typeset) -> BulletinError:
+    heaviest = sorted(floor.photos.values(), key=lambda photo: (-photo.bytes, photo.source))[:3]
     issue_dir = loaded.issue_dir.resolve()
     listed = ", ".join(
         f"{photo.source.relative_to(issue_dir).as_posix()} ({photo.bytes / 1e6:.2f} MB)"
         for photo in heaviest
     )
-    total = rest + sum(photo.bytes for photo in photos.values())
     return BulletinError(
         [
             loaded.problem(
                 ("editions", "email", "max_megabytes"),
-                f"the email edition would take {total / 1e6:.2f} MB even with photos at "
-                f"{floor[0]} ppi and JPEG quality {floor[1]}, over its budget of "
-                f"{settings.max_megabytes:g} MB; the heaviest photos are {listed}: place "
-                "fewer or smaller photos, or raise max_megabytes",
+                f"the email edition would take {len(floor.rendered.data) / 1e6:.2f} MB even "
+                f"with photos at {floor.ppi} ppi and JPEG quality {floor.quality}, over its "
+                f"budget of {settings.max_megabytes:g} MB; the heaviest photos are {listed}: "
+                "place fewer or smaller photos, or raise max_megabytes",
                 publication=True,
             )
         ]

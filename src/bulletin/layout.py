@@ -54,9 +54,15 @@ def render_html(
             f"the layout '{loaded.publication.layout}' has no {ENTRY_TEMPLATE}",
         ) from None
     context = build_context(loaded, images or {}, fit)
-    sheet = f"{edition}.css" if edition else None
-    context["edition_stylesheets"] = [sheet] if sheet and (layout_dir / sheet).is_file() else []
+    sheet = edition_stylesheet(loaded, edition) if edition else None
+    context["edition_stylesheets"] = [sheet] if sheet else []
     return template.render(context)
+
+
+def edition_stylesheet(loaded: LoadedIssue, edition: str) -> str | None:
+    """Return the layout's style sheet for ``edition`` (``print.css``), if it has one."""
+    name = f"{edition}.css"
+    return name if (layout_folder(loaded) / name).is_file() else None
 
 
 def layout_folder(loaded: LoadedIssue) -> Path:

@@ -128,10 +128,77 @@ class Typesetter:
                 font_config=self.font_config, stylesheets=sheets, **options
             )
             data = document.write_pdf(finisher=finisher, **options) if write else b""
+        self._judge(collected.records)
+        return RenderedPdf(data, len(document.pages), document)
+
+    def rewrite_pdf(
+        self,
+        laid_out: RenderedPdf,
+        *,
+        images: Mapping[str, str],
+        named: Mapping[str, Path] | None = None,
+        finisher: Callable[[Any, Any], None] | None = None,
+        source_date: int | None = None,
+        **options: Any,
+    ) -> RenderedPdf:
+        """Return ``laid_out`` written as PDF again, its images swapped, without a new layout.
+
+        ``images`` maps an ``<img src>`` of the layout to the URL of the image
+        to paint in its place: one of the same proportions, or it is drawn
+        otherwise than it was laid out. Laying out takes seconds; writing
+        takes a fraction of one, so editions that differ only by their
+        images and PDF options share one layout.
+        """
+        from weasyprint import DEFAULT_OPTIONS
+        from weasyprint.document import Document
+        from weasyprint.formatting_structure import boxes
+        from weasyprint.images import get_image_from_uri
+        from weasyprint.pdf import VARIANTS
+
+        self.fetcher.named = dict(named or {})
+        laid = laid_out.document
+        loaded: dict[str, Any] = {}
+        with _collect_log() as collected, _source_date_epoch(source_date):
+            for page in laid.pages:
+                for box in page._page_box.descendants():
+                    if not isinstance(box, boxes.ReplacedBox) or box.element is None:
+                        continue
+                    url = images.get(box.element.get("src", ""))
+                    if url is None:
+                        continue
+                    image = get_image_from_uri(
+                        cache=loaded,
+                        url_fetcher=self.fetcher,
+                        options=DEFAULT_OPTIONS,
+                        url=url,
+                        orientation=box.style["image_orientation"],
+                    )
+                    if image is not None:  # else the engine has logged an error
+                        box.replacement = image
+            # A document of its own for each PDF: fonts and colour profiles
+            # collect what one write uses, and must not leak into the next.
+            variant = options.get("pdf_variant")
+            intent = options.get("output_intent") or (
+                VARIANTS[variant][1].get("output_intent") if variant else None
+            )
+            document = Document(
+                laid.pages,
+                laid.metadata,
+                laid.url_fetcher,
+                laid.font_config,
+                dict(laid.color_profiles),
+                intent,
+            )
+            data = document.write_pdf(finisher=finisher, **options)
+        self._judge(collected.records)
+        return RenderedPdf(data, len(document.pages), document)
+
+    def _judge(self, records: Sequence[logging.LogRecord]) -> None:
+        """Fail on the engine's errors and missing glyphs; pass its warnings on."""
         # A missing glyph is only a warning to WeasyPrint, but an empty box in
         # print is as bad as a missing photo: both fail the build.
-        errors = [r for r in collected.records if r.levelno >= logging.ERROR or _is_tofu(r)]
-        for record in collected.records:
+        errors = [r for r in records if r.levelno >= logging.ERROR or _is_tofu(r)]
+        for record in records:
             if record not in errors:
                 log.warning("layout engine: %s", record.getMessage())
         if errors:
@@ -139,7 +206,6 @@ class Typesetter:
                 Problem(self.source, None, None, "", _explain(record.getMessage()))
                 for record in errors
             )
-        return RenderedPdf(data, len(document.pages), document)
 
 
 @contextmanager
