@@ -21,6 +21,7 @@ from conftest import REPO, SAMPLE_MONTH
 A4 = (595.28, 841.89)
 MM = 72 / 25.4
 SLUG = "iom-central-asia-bulletin"
+ORIENTATION = 0x0112
 ISSUE = yaml.safe_load((REPO / "issues" / SAMPLE_MONTH / "issue.yaml").read_text())
 STORIES = [block for block in ISSUE["stories"] if block.get("kind", "story") == "story"]
 
@@ -319,24 +320,31 @@ def test_a_rebuild_elsewhere_is_byte_identical_and_reprocesses_no_photo(
 
 
 def camera_jpeg(path: Path, index: int, grain: Image.Image) -> None:
-    """Write a 24-megapixel camera-like JPEG: detail everywhere, EXIF, some shot upright."""
-    small = Image.effect_noise((750, 500), 60 + index * 5).convert("RGB")
-    tint = Image.new("RGB", small.size, (40 * index % 255, 120, 200 - 25 * index))
-    image = Image.blend(small, tint, 0.45).resize((6000, 4000), Image.Resampling.BILINEAR)
-    image = Image.blend(image, grain, 0.12)
+    """Replace the photo at ``path`` by a 24-megapixel camera JPEG of it, with sensor grain.
+
+    Every third one was shot with the camera held sideways: stored rotated,
+    with the EXIF orientation that turns it upright.
+    """
+    with Image.open(path) as photo:
+        image = photo.convert("RGB").resize((6000, 4000), Image.Resampling.BICUBIC)
+    image = Image.blend(image, grain, 0.3)
     exif = Image.Exif()
     exif[0x010F], exif[0x0110] = "Camera maker", "Camera model"
-    exif[0x0112] = 6 if index % 3 == 0 else 1  # held upright: stored sideways
+    if index % 3 == 0:
+        image = image.transpose(Image.Transpose.ROTATE_90)
+        exif[ORIENTATION] = 6  # rotate 90° clockwise to view
     image.save(path, "JPEG", quality=92, exif=exif)
 
 
 def sensor_grain() -> Image.Image:
-    tile = Image.effect_noise((1000, 1000), 18).convert("RGB")
-    grain = Image.new("RGB", (6000, 4000))
+    """Return 24 megapixels of texture: detail at every scale, as in a real scene."""
+    coarse = Image.effect_noise((1500, 1000), 50).resize((6000, 4000), Image.Resampling.BILINEAR)
+    tile = Image.effect_noise((1000, 1000), 30)
+    fine = Image.new("L", (6000, 4000))
     for x in range(0, 6000, 1000):
         for y in range(0, 4000, 1000):
-            grain.paste(tile, (x, y))
-    return grain
+            fine.paste(tile, (x, y))
+    return Image.blend(coarse, fine, 0.4).convert("RGB")
 
 
 def test_email_stays_under_budget_with_24_megapixel_camera_photos(project: Path) -> None:
@@ -345,7 +353,9 @@ def test_email_stays_under_budget_with_24_megapixel_camera_photos(project: Path)
     grain = sensor_grain()
     for index, photo in enumerate(photos):
         camera_jpeg(photo, index, grain)
-    assert sum(p.stat().st_size for p in photos) > 30_000_000
+    for photo in photos:
+        with Image.open(photo) as image:
+            assert image.width * image.height == 24_000_000
 
     (email,) = build_issue(project, SAMPLE_MONTH, project / "out", language="en", edition="email")
 
