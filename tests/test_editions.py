@@ -356,13 +356,24 @@ def test_email_stays_under_budget_with_24_megapixel_camera_photos(project: Path)
     for photo in photos:
         with Image.open(photo) as image:
             assert image.width * image.height == 24_000_000
+    # And a large PNG logo with a transparent background on the masthead.
+    logo = Image.new("RGBA", (3000, 1000), (0, 0, 0, 0))
+    logo.paste((255, 255, 255, 255), (200, 200, 2800, 800))
+    logo.save(project / "issues" / "logo.png")
+    publication = project / "issues" / "publication.yaml"
+    publication.write_text(publication.read_text() + "logo: logo.png\n")
 
     (email,) = build_issue(project, SAMPLE_MONTH, project / "out", language="en", edition="email")
 
     assert email.size <= 3_000_000
     assert (email.ppi, email.quality) == (150, 82)
     ppi = effective_ppi(email.path)
-    assert len(ppi) == len(photos) and all(149 <= value <= 151 for value in ppi), ppi
+    assert len(ppi) == len(photos) + 1 and all(149 <= value <= 151 for value in ppi), ppi
+    with pikepdf.open(email.path) as pdf:
+        # One resource dictionary serves every page: count each image once.
+        images = {i.objgen: i for page in pdf.pages for i in page.get_images().values()}
+        masked = [image for image in images.values() if "/SMask" in image]
+    assert len(masked) == 1  # the logo, its transparency kept
 
 
 def test_email_over_budget_steps_down_then_names_the_heaviest_photos(project: Path) -> None:
@@ -386,6 +397,19 @@ def test_email_over_budget_steps_down_then_names_the_heaviest_photos(project: Pa
         problem.message,
     ), problem.message
     assert not (project / "out" / SAMPLE_MONTH).exists()
+
+
+def test_command_line_builds_the_edition_asked_for(project: Path) -> None:
+    from typer.testing import CliRunner
+
+    from bulletin.cli import app
+
+    out = project / "out"
+    args = ["build", SAMPLE_MONTH, "--root", str(project), "--out", str(out)]
+    refused = CliRunner().invoke(app, [*args, "--edition", "poster"])
+    assert refused.exit_code == 1
+    assert "there is no poster edition here (editions: email, print, archive)" in refused.output
+    assert not out.exists()
 
 
 def test_unconfigured_edition_is_refused(project: Path) -> None:
