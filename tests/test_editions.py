@@ -379,7 +379,8 @@ def test_email_stays_under_budget_with_24_megapixel_camera_photos(project: Path)
 def test_email_over_budget_steps_down_then_names_the_heaviest_photos(project: Path) -> None:
     publication = project / "issues" / "publication.yaml"
     publication.write_text(
-        publication.read_text() + "editions:\n  email:\n    max_megabytes: 0.05\n"
+        publication.read_text()
+        + "editions:\n  email:\n    max_megabytes: 0.05\n    min_ppi: 120\n    min_quality: 74\n"
     )
     with pytest.raises(BulletinError) as caught:
         build_issue(project, SAMPLE_MONTH, project / "out", language="en")
@@ -389,8 +390,8 @@ def test_email_over_budget_steps_down_then_names_the_heaviest_photos(project: Pa
         "editions.email.max_megabytes",
     )
     assert re.fullmatch(
-        r"the email edition would take \d\.\d\d MB even with photos at 100 ppi and JPEG "
-        r"quality 60, over its budget of 0\.05 MB; the heaviest photos are "
+        r"the email edition would take \d\.\d\d MB even with photos at 120 ppi and JPEG "
+        r"quality 74, over its budget of 0\.05 MB; the heaviest photos are "
         r"photos/[a-z0-9-]+\.jpg \(0\.\d\d MB\), photos/[a-z0-9-]+\.jpg \(0\.\d\d MB\), "
         r"photos/[a-z0-9-]+\.jpg \(0\.\d\d MB\): place fewer or smaller photos, or raise "
         r"max_megabytes",
