@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 BIN := $(VENV)/bin
 export VENV PYTHON
 
-.PHONY: help issue test lint setup setup-test need-month
+.PHONY: help issue check test lint setup setup-test need-month
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -24,10 +24,13 @@ setup-test:
 	@scripts/bootstrap.sh test
 
 need-month:
-	@if [ -z "$(MONTH)" ]; then echo "usage: make issue MONTH=YYYY-MM   (for example: make issue MONTH=2021-05)" >&2; exit 2; fi
+	@if [ -z "$(MONTH)" ]; then echo "usage: make $(or $(firstword $(MAKECMDGOALS)),issue) MONTH=YYYY-MM   (for example: make $(or $(firstword $(MAKECMDGOALS)),issue) MONTH=2021-05)" >&2; exit 2; fi
 
 issue: need-month setup ## Build the bulletin of MONTH: make issue MONTH=2021-05
 	@$(BIN)/bulletin build $(MONTH) --root $(ROOT) --out $(OUT)
+
+check: need-month setup ## Preflight MONTH before printing: make check MONTH=2021-05
+	@$(BIN)/bulletin check $(MONTH) --root $(ROOT)
 
 test: setup-test ## Run every test
 	@$(BIN)/pytest $(PYTEST_ARGS)

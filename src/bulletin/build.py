@@ -41,16 +41,16 @@ PPI_STEP = 0.85
 class BuildResult:
     """What a build wrote: one edition in one language."""
 
+    edition: str
+    """``email``, ``print`` or ``archive`` (see :mod:`bulletin.editions`)."""
+    language: str
+    """The language of the edition ("en", "ru")."""
     path: Path
     """The PDF written."""
     page_count: int
     """Its number of pages."""
     size: int
     """Its size in bytes."""
-    language: str
-    """Its language, as a BCP 47 tag."""
-    edition: str
-    """``email``, ``print`` or ``archive``."""
     ppi: int
     """The photo resolution asked for (the most; photos are never enlarged)."""
     quality: int
@@ -89,14 +89,8 @@ def build_issue(
         photos[info.path] = info
     main = source.publication.language
     languages = [language] if language else [main, *issue_languages(root, month)]
-    layout_dir = layout_folder(source)
     cache_dir = out / ".cache"
-    typesetter = Typesetter(
-        base_dir=layout_dir,
-        folders=[source.issue_dir, layout_dir, root / "issues", cache_dir],
-        fonts_dir=root / "fonts",
-        source=source.problem((), "").file,
-    )
+    typesetter = _typesetter(source, cache_dir)
     made: list[tuple[str, Edition, _Typeset]] = []
     for edition_language in dict.fromkeys(languages):
         loaded = (
@@ -108,6 +102,7 @@ def build_issue(
         name = f"{loaded.publication.slug}-{month}{suffix}"
         editions = plan_editions(loaded, out / month, name, edition)
         fit, laid_out = _lay_out(loaded, typesetter)
+        _check_budget(loaded, laid_out.page_count)
         # The layout with the photos as they are tells the size each is
         # placed at and the part of it that shows: each edition's photos are
         # made for exactly that.
@@ -121,11 +116,11 @@ def build_issue(
         log.info("wrote %s (%d pages)", each.target, typeset.rendered.page_count)
         results.append(
             BuildResult(
+                each.name,
+                edition_language,
                 each.target,
                 typeset.rendered.page_count,
                 len(data),
-                edition_language,
-                each.name,
                 typeset.ppi,
                 typeset.quality,
                 tuple(typeset.photos.values()),
@@ -134,18 +129,40 @@ def build_issue(
     return results
 
 
-def _lay_out(loaded: LoadedIssue, typesetter: Typesetter) -> tuple[Fit, RenderedPdf]:
+def typeset_issue(loaded: LoadedIssue, *, write: bool = True) -> RenderedPdf:
+    """Return the issue laid out as printed: photos sized by a trial layout, then typeset.
+
+    The original photos are placed; with ``write`` false the final layout is
+    not drawn, and ``data`` is empty.
+    """
+    return _lay_out(loaded, _typesetter(loaded), write=write)[1]
+
+
+def _typesetter(loaded: LoadedIssue, cache_dir: Path | None = None) -> Typesetter:
+    layout_dir = layout_folder(loaded)
+    folders = [loaded.issue_dir, layout_dir, loaded.root / "issues"]
+    return Typesetter(
+        base_dir=layout_dir,
+        # Prepared photos are read from the cache.
+        folders=[*folders, cache_dir] if cache_dir else folders,
+        fonts_dir=loaded.root / "fonts",
+        source=loaded.problem((), "").file,
+    )
+
+
+def _lay_out(
+    loaded: LoadedIssue, typesetter: Typesetter, *, write: bool = False
+) -> tuple[Fit, RenderedPdf]:
     """Return photo heights that pack the pages, and the issue laid out with them."""
     # A trial layout measures the stories; the second one sizes photos to fit.
     trial = typesetter.render_pdf(render_html(loaded), write=False)
     fit = fit_photos(trial.document)
-    laid_out = typesetter.render_pdf(render_html(loaded, fit=fit), write=False)
+    laid_out = typesetter.render_pdf(render_html(loaded, fit=fit), write=write)
     if laid_out.page_count > fit.pages and fit.closing_space_mm:
         # The engine paginated a line longer than the simulation: give up the
         # closing space rather than push the contacts onto a page of their own.
         fit = replace(fit, closing_space_mm=0)
-        laid_out = typesetter.render_pdf(render_html(loaded, fit=fit), write=False)
-    _check_budget(loaded, laid_out.page_count)
+        laid_out = typesetter.render_pdf(render_html(loaded, fit=fit), write=write)
     return fit, laid_out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Annotated
@@ -79,3 +80,44 @@ def build(
         raise _fail(error) from None
     for result in results:
         typer.echo(f"{result.path} ({result.page_count} pages, {result.size / 1e6:.2f} MB)")
+
+
+@app.command()
+def check(
+    month: MonthArgument,
+    *,
+    root: RootOption = Path("."),
+    quick: Annotated[
+        bool,
+        typer.Option("--quick", help="Validate the manifests and photos only; lay nothing out."),
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail on warnings too, not only on errors.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the findings as a JSON list, for machines.")
+    ] = False,
+) -> None:
+    """Preflight the issue of MONTH: validate it, lay it out, and report what would print wrong.
+
+    Exits 0 when the issue may go to print, 1 when there are errors (or, with
+    --strict, warnings).
+    """
+    from bulletin.manifest import issue_languages
+    from bulletin.preflight import Depth, format_report, inspect_issue
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    depth: Depth = "validation" if quick else "layout"
+    reports = [inspect_issue(root, month, depth=depth)]
+    if reports[0].stories:
+        reports += [
+            inspect_issue(root, month, depth=depth, language=language)
+            for language in issue_languages(root, month)
+        ]
+    if as_json:
+        findings = [f.as_dict() for report in reports for f in report.findings]
+        typer.echo(json.dumps(findings, indent=2, ensure_ascii=False))
+    else:
+        typer.echo("\n\n".join(format_report(report) for report in reports))
+    if not all(report.passed(strict=strict) for report in reports):
+        raise typer.Exit(1)

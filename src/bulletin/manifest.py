@@ -58,6 +58,8 @@ class LoadedIssue:
     """The language of this edition, as a BCP 47 tag."""
     labels: dict[str, str] = field(default_factory=dict)
     """The words the layout prints in this language (see ``bulletin.i18n``)."""
+    texts: tuple[Path | None, Path | None] = (None, None)
+    """The translation files of a language edition: publication's, issue's."""
 
     def problem(self, loc: Loc, message: str, *, publication: bool = False) -> Problem:
         """Return a problem at the field ``loc`` of ``issue.yaml`` (or ``publication.yaml``)."""
@@ -227,7 +229,8 @@ def _load_translation(loaded: LoadedIssue, language: str) -> LoadedIssue:
         problems.append(_gap_problem(root, path, marks, gap.loc, gap.message))
     if problems:
         raise ManifestError(problems)
-    translated = replace(loaded, publication=publication, issue=issue)
+    texts = (publication_file if publication_text else None, issue_file)
+    translated = replace(loaded, publication=publication, issue=issue, texts=texts)
     extra = publication_text.labels if publication_text else {}
     return _with_labels(translated, language, extra, (publication_file, publication_marks))
 
@@ -238,7 +241,7 @@ def _gap_problem(
     # A gap names the place where text should be: point at it, or at its
     # nearest parent that exists in the file.
     for depth in range(len(loc), -1, -1):
-        position = marks.values.get(loc[:depth])
+        position = marks.keys.get(loc[:depth]) or marks.values.get(loc[:depth])
         if position:
             return Problem(_display(root, path), *position, _where(loc), message)
     return Problem(_display(root, path), None, None, _where(loc), message)

@@ -64,6 +64,13 @@ def _check_markdown(text: str) -> str:
         for child in token.children or ():
             if child.type == "link_open":
                 _check_link(str(child.attrGet("href") or ""))
+            elif child.type == "image":
+                raise PydanticCustomError(
+                    "markdown_image",
+                    "the text holds an image ({src}): add photos under 'photos' instead, "
+                    "with their credit and alt text",
+                    {"src": str(child.attrGet("src") or "")},
+                )
     return text
 
 
@@ -90,7 +97,7 @@ Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 class PartialDate(BaseModel):
     """A date known to the day (``2021-05-26``) or only to the month (``2021-05``)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     year: int
     month: int
@@ -114,7 +121,14 @@ class PartialDate(BaseModel):
                 return {"year": year, "month": month, "day": day}
             if (match := _MONTH.match(text)) and 1 <= int(match[2]) <= 12:
                 return {"year": int(match[1]), "month": int(match[2])}
-        if isinstance(value, dict):
+        if isinstance(value, dict) and set(value) <= {"year", "month", "day"}:
+            # Written as fields: held to the same rules as the text form.
+            try:
+                parts = [int(value[key]) for key in ("year", "month") if key in value]
+                day = int(value["day"]) if value.get("day") is not None else 1
+                dt.date(parts[0], parts[1], day)
+            except (KeyError, IndexError, TypeError, ValueError):
+                raise _bad_date(value) from None
             return value
         raise _bad_date(value)
 

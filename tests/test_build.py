@@ -1,0 +1,338 @@
+"""A full build of the sample issue, checked by reading the PDF back.
+
+The sample is built once per session (``sample_build`` in conftest.py); the
+tests read its main-language PDF back: text and text positions with pypdfium2,
+structure (fonts, outline, links, metadata) with pikepdf. The fonts check
+covers every language edition the build wrote.
+"""
+
+from __future__ import annotations
+
+import calendar
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+import pypdfium2 as pdfium
+import pytest
+from fontTools.ttLib import TTFont
+
+from bulletin.build import BuildResult, build_issue
+from bulletin.manifest import LoadedIssue, load_issue
+from bulletin.model import Story
+from conftest import REFERENCE, REPO, SAMPLE_MONTH
+
+A4 = (595.28, 841.89)
+"""ISO A4 in PDF points (210 x 297 mm)."""
+ISSUE_MONTHS = sorted(path.parent.name for path in (REPO / "issues").glob("*/issue.yaml"))
+MONTH_COMMA_YEAR = re.compile(rf"\b({'|'.join(calendar.month_name[1:])}), (\d{{4}})$")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Characters a text extractor puts at a line break inside a word: the hyphen
+# WeasyPrint adds when it hyphenates (U+2010), and pdfium's marker (U+FFFE)
+# for a hyphen it found at the end of a line.
+BREAK_HYPHENS = "\u2010\ufffe"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of text on a page, as the PDF draws it."""
+
+    page: int
+    """0-based page index."""
+    x: float
+    """Left edge of its first character, in points from the page's left edge."""
+    text: str
+    """Its characters."""
+
+
+@dataclass(frozen=True)
+class PdfText:
+    """The text of the built PDF."""
+
+    pages: list[str]
+    """The text of each page, whitespace collapsed."""
+    lines: list[Line]
+    """Every line of every page, in drawing order."""
+    width: float
+    """Width of the first page, in points."""
+
+
+@pytest.fixture(scope="module")
+def loaded() -> LoadedIssue:
+    return load_issue(REPO, SAMPLE_MONTH)
+
+
+@pytest.fixture(scope="module")
+def pdf(sample_build: BuildResult) -> Iterator[pikepdf.Pdf]:
+    with pikepdf.open(sample_build.path) as document:
+        yield document
+
+
+@pytest.fixture(scope="module")
+def text(sample_build: BuildResult) -> PdfText:
+    document = pdfium.PdfDocument(sample_build.path)
+    try:
+        pages, lines = [], []
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            pages.append(_collapse(textpage.get_text_range()))
+            lines.extend(_lines(index, textpage))
+        width = document[0].get_size()[0]
+    finally:
+        document.close()
+    return PdfText(pages, lines, width)
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _lines(page: int, textpage: pdfium.PdfTextPage) -> Iterator[Line]:
+    """Yield the lines of a page: runs of characters between line breaks."""
+    start: float | None = None
+    characters: list[str] = []
+    for index in range(textpage.count_chars()):
+        character = textpage.get_text_range(index, 1)
+        if character in {"\r", "\n", ""}:
+            if start is not None:
+                yield Line(page, start, "".join(characters))
+            start, characters = None, []
+            continue
+        if start is None:
+            start = textpage.get_charbox(index)[0]
+        characters.append(character)
+    if start is not None:
+        yield Line(page, start, "".join(characters))
+
+
+def _stories(loaded: LoadedIssue) -> list[Story]:
+    return [block for block in loaded.issue.stories if isinstance(block, Story)]
+
+
+def _reference_credits() -> list[str]:
+    credits = []
+    for line in REFERENCE.read_text(encoding="utf-8").splitlines():
+        line = _collapse(line)
+        if line.startswith("Photo by"):
+            # The reference writes a month-precision credit as "May, 2021"; we
+            # print "May 2021", as English style has no comma between a month
+            # and a year with no day. Only that comma is normalised.
+            credits.append(MONTH_COMMA_YEAR.sub(r"\1 \2", line))
+    return credits
+
+
+def test_build_writes_the_issue_pdf(sample_build: BuildResult, pdf: pikepdf.Pdf) -> None:
+    assert sample_build.path.name == "iom-central-asia-bulletin-2021-05.pdf"
+    assert sample_build.path.parent.name == SAMPLE_MONTH
+    assert sample_build.size == sample_build.path.stat().st_size
+    assert sample_build.page_count == len(pdf.pages)
+
+
+def test_page_count_within_budget(sample_build: BuildResult, loaded: LoadedIssue) -> None:
+    assert 2 <= sample_build.page_count <= loaded.publication.page_budget
+
+
+def test_every_page_is_a4(pdf: pikepdf.Pdf) -> None:
+    sizes = []
+    for page in pdf.pages:
+        left, bottom, right, top = (float(value) for value in page.MediaBox)
+        sizes.append((right - left, top - bottom))
+
+    assert all(
+        abs(width - A4[0]) <= 0.5 and abs(height - A4[1]) <= 0.5 for width, height in sizes
+    ), sizes
+
+
+def test_every_reference_credit_is_printed(text: PdfText) -> None:
+    credits = _reference_credits()
+    printed = " ".join(text.pages)
+
+    assert len(credits) == 6
+    assert "Photo by IOM, Kazakhstan, May 2021" in credits
+    assert [credit for credit in credits if credit not in printed] == []
+
+
+def test_every_reference_email_is_printed(text: PdfText) -> None:
+    emails = EMAIL.findall(REFERENCE.read_text(encoding="utf-8"))
+    printed = set(EMAIL.findall(" ".join(text.pages)))
+
+    assert len(set(emails)) == 6
+    assert [email for email in emails if email not in printed] == []
+
+
+def _columns(starts: list[float]) -> list[float]:
+    """Return the left edge of each column, from the left edges of its lines.
+
+    Lines of one column start within a paragraph indent of each other; columns
+    are at least a column width apart.
+    """
+    columns: list[float] = []
+    for x in sorted(starts):
+        if not columns or x - columns[-1] > 15:
+            columns.append(x)
+    return columns
+
+
+def _body_lines(story: Story, lines: list[Line]) -> list[Line]:
+    """Return the lines that are part of ``story``'s body text."""
+    body = _collapse(story.body)
+    found = []
+    for line in lines:
+        words = line.text.replace("\ufffe", "-").rstrip(BREAK_HYPHENS)
+        # Short lines ("Istanbul") could come from a headline as well.
+        if len(words) >= 12 and words in body:
+            found.append(line)
+    return found
+
+
+def test_story_bodies_are_set_in_their_columns(text: PdfText, loaded: LoadedIssue) -> None:
+    found, expected, positions = {}, {}, {}
+    for story in _stories(loaded):
+        by_page: dict[int, list[float]] = {}
+        for line in _body_lines(story, text.lines):
+            by_page.setdefault(line.page, []).append(line.x)
+        # The page showing the most columns of the story; they sit side by side.
+        columns = max((_columns(starts) for starts in by_page.values()), key=len)
+        left = columns[0]
+        width = text.width - 2 * left
+        # Column k of n starts about k/n of the way across the text (a column
+        # gap further): two columns at the left margin and the middle.
+        found[story.id] = (
+            len(columns),
+            left < 0.15 * text.width,
+            [abs((x - left) / width - k / len(columns)) < 0.06 for k, x in enumerate(columns)],
+        )
+        expected[story.id] = (story.layout.columns, True, [True] * story.layout.columns)
+        positions[story.id] = [round(x, 1) for x in columns]
+
+    assert found == expected, f"column starts (pt): {positions}"
+    assert {story.layout.columns for story in _stories(loaded)} == {2, 3}
+
+
+def _fonts(resources: pikepdf.Dictionary) -> Iterator[pikepdf.Dictionary]:
+    """Yield the fonts of ``resources`` and of the form XObjects it uses."""
+    yield from resources.get("/Font", pikepdf.Dictionary()).values()
+    for xobject in resources.get("/XObject", pikepdf.Dictionary()).values():
+        if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
+            yield from _fonts(xobject.Resources)
+
+
+@dataclass(frozen=True)
+class Face:
+    """A font file of fonts/ and the names a PDF may call it by."""
+
+    file: str
+    postscript: str
+    """Its PostScript name (name table ID 6): NotoSans-Bold."""
+    description: str
+    """Family and style as Pango describes it, spaces as hyphens: Noto-Sans-Bold."""
+    revision: tuple[float, int]
+    """Its head table's fontRevision and created: the same font, not a namesake."""
+
+
+def _face(path: Path | io.BytesIO, file: str) -> Face:
+    font = TTFont(path)
+    names = font["name"]
+    family = names.getDebugName(16) or names.getDebugName(1)
+    style = names.getDebugName(17) or names.getDebugName(2)
+    words = [family] if style == "Regular" else [family, style]
+    return Face(
+        file,
+        names.getDebugName(6),
+        "-".join(" ".join(words).split()),
+        (font["head"].fontRevision, font["head"].created),
+    )
+
+
+def _embedded(path: Path) -> dict[str, Face]:
+    """Return the fonts a PDF uses: the name it gives each, and the program it embeds."""
+    used = {}
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            for font in _fonts(page.Resources):
+                descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+                descriptor = descendant.FontDescriptor
+                program = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+                assert program is not None, f"{path.name}: {font.BaseFont} is not embedded"
+                subset = re.fullmatch(r"/[A-Z]{6}\+(.+)", str(font.BaseFont))
+                assert subset, f"{path.name}: {font.BaseFont} is not a subset (ABCDEF+Name)"
+                used[subset[1]] = _face(io.BytesIO(program.read_bytes()), "embedded")
+    return used
+
+
+def test_only_fonts_from_fonts_folder_all_embedded(sample_builds: list[BuildResult]) -> None:
+    files = sorted((REPO / "fonts").glob("*.ttf"))
+    ours = {face.postscript: face for face in (_face(path, path.name) for path in files)}
+
+    for edition in sample_builds:
+        used = _embedded(edition.path)
+        assert used, f"{edition.path.name} uses no fonts"
+        for name, embedded in used.items():
+            face = ours.get(embedded.postscript)
+            where = f"{edition.path.name}: {name}"
+            assert face is not None, f"{where} embeds {embedded.postscript}, not a font of fonts/"
+            assert embedded.revision == face.revision, f"{where} is not the font of {face.file}"
+            # WeasyPrint 70 names a font after its Pango description (Noto-Sans-Bold,
+            # weasyprint/pdf/fonts.py), not its PostScript name (NotoSans-Bold).
+            assert name in {face.postscript, face.description}, f"{where} is not {face.file}"
+
+
+def test_one_bookmark_per_story(pdf: pikepdf.Pdf, text: PdfText, loaded: LoadedIssue) -> None:
+    with pdf.open_outline() as outline:
+        entries = [
+            (item.title, len(item.children), pikepdf.Page(item.destination[0]).index)
+            for item in outline.root
+        ]
+
+    assert [(title, children) for title, children, _ in entries] == [
+        (block.title, 0) for block in loaded.issue.stories
+    ]
+    # Each bookmark leads to the page where its headline is printed.
+    assert [title in text.pages[page] for title, _, page in entries] == [True] * len(entries)
+
+
+def test_contact_emails_are_mailto_links(pdf: pikepdf.Pdf, loaded: LoadedIssue) -> None:
+    uris = [
+        str(annotation.A.URI)
+        for page in pdf.pages
+        for annotation in page.get("/Annots", pikepdf.Array())
+        if annotation.get("/Subtype") == "/Link"
+        and "/A" in annotation
+        and annotation.A.get("/S") == "/URI"
+    ]
+
+    emails = [email for office in loaded.publication.contacts.offices for email in office.emails]
+    assert [uri for uri in uris if uri.startswith("mailto:")] == [f"mailto:{e}" for e in emails]
+    assert len(emails) == 6
+
+
+def test_document_metadata(pdf: pikepdf.Pdf, loaded: LoadedIssue) -> None:
+    assert str(pdf.docinfo["/Title"]) == "IOM Central Asia Bulletin — May 2021"
+    assert str(pdf.docinfo["/Author"]) == loaded.publication.publisher
+    assert str(pdf.Root.Lang) == "en"
+
+
+def test_every_photo_is_embedded(pdf: pikepdf.Pdf, loaded: LoadedIssue) -> None:
+    images = {
+        xobject.objgen
+        for page in pdf.pages
+        for xobject in page.Resources.get("/XObject", pikepdf.Dictionary()).values()
+        if xobject.get("/Subtype") == "/Image"
+    }
+
+    assert len(images) == sum(len(story.photos) for story in _stories(loaded)) == 6
+
+
+@pytest.mark.parametrize("month", ISSUE_MONTHS)
+def test_every_issue_in_the_repository_builds(
+    month: str, sample_builds: list[BuildResult], tmp_path: Path
+) -> None:
+    # The sample is already built for this session; build any other issue here.
+    results = sample_builds if month == SAMPLE_MONTH else build_issue(REPO, month, tmp_path)
+
+    assert results
+    assert all(result.path.is_file() and result.page_count >= 1 for result in results)
