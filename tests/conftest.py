@@ -31,12 +31,19 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_builds(tmp_path_factory: pytest.TempPathFactory) -> list[BuildResult]:
-    """Build the sample issue, every language, once per session; return what was written."""
+    """Build the sample issue, every language and edition, once per session; return them."""
     out = tmp_path_factory.mktemp("out")
     return build_issue(REPO, SAMPLE_MONTH, out)
 
 
 @pytest.fixture(scope="session")
 def sample_build(sample_builds: list[BuildResult]) -> BuildResult:
-    """Return the sample's build in its main language (English)."""
+    """Return the sample's email edition in its main language (English)."""
     return sample_builds[0]
+
+
+@pytest.fixture(scope="session")
+def sample_editions(sample_builds: list[BuildResult]) -> dict[str, BuildResult]:
+    """Return the sample's editions in its main language, by edition name."""
+    main = sample_builds[0].language
+    return {result.edition: result for result in sample_builds if result.language == main}

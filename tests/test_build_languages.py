@@ -45,7 +45,7 @@ def russian(sample_builds: list[BuildResult]) -> Path:
 
 
 def test_every_language_is_built_with_its_suffix(sample_builds: list[BuildResult]) -> None:
-    assert [r.path.name for r in sample_builds] == [
+    assert [r.path.name for r in sample_builds if r.edition == "email"] == [
         "iom-central-asia-bulletin-2021-05.pdf",
         "iom-central-asia-bulletin-2021-05-ru.pdf",
     ]
@@ -108,7 +108,7 @@ def test_kazakh_and_tajik_letters_render_with_bundled_fonts_only(project: Path) 
             "page_budget: 8", "page_budget: 8\ntranslation_fallback: true"
         )
     )
-    [result] = build_issue(project, SAMPLE_MONTH, project / "out", language="kk")
+    [result] = build_issue(project, SAMPLE_MONTH, project / "out", language="kk", edition="email")
     assert result.path.name == "iom-central-asia-bulletin-2021-05-kk.pdf"
     text = "\n".join(_lines(result.path))
     for letter in (KAZAKH + TAJIK).replace(" ", ""):

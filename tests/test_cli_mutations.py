@@ -33,6 +33,9 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("mutations")
     for name in ("issues", "layouts", "fonts"):
         shutil.copytree(REPO / name, target / name)
+    # Only issue.yaml is broken here: its translations would fail with it.
+    for translation in (target / "issues/2021-05").glob("issue.*.yaml"):
+        translation.unlink()
     return target
 
 
@@ -143,8 +146,10 @@ def _build_ends_with_a_whole_pdf_or_none(sample: Path, text: str) -> None:
     out = sample / "out"
     shutil.rmtree(out, ignore_errors=True)
     (sample / ISSUE).write_text(text, encoding="utf-8")
-    code = _assert_ends_with_a_message(["build", "2021-05", "--root", str(sample)])
-    written = sorted(p.name for p in out.rglob("*") if p.is_file()) if out.exists() else []
+    args = ["build", "2021-05", "--edition", "email", "--root", str(sample)]
+    code = _assert_ends_with_a_message(args)
+    pdfs = out.glob("2021-05/*") if out.exists() else []
+    written = sorted(p.name for p in pdfs if p.is_file())
     if code == 1:
         assert written == []
     else:

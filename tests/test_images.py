@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from PIL import Image, ImageDraw, ImageFile
+from PIL import Image, ImageDraw
 
 from bulletin.build import build_issue
 from bulletin.errors import PhotoError
-from bulletin.images import check_photos, normalise_photos
+from bulletin.images import check_photos
 from bulletin.manifest import load_issue
 
 PHOTO = "photos/istanbul-2021-05-26.jpg"
@@ -186,22 +186,11 @@ def test_unusual_photos_pass_the_check_upright(unusual: Path) -> None:
     assert found == {name: (*SIZE, mode) for name, (_, mode) in UNUSUAL.items()}
 
 
-def test_only_photos_the_layout_engine_cannot_place_are_copied(
-    unusual: Path, tmp_path: Path
-) -> None:
-    photos = check_photos(load_issue(unusual, "2021-05"))
-    copies = normalise_photos(photos, tmp_path)
-    assert [path.name for path in copies] == ["gray16.png"]
-    with Image.open(next(iter(copies.values()))) as copy:
-        assert (copy.mode, copy.size) == ("L", SIZE)
-        assert (copy.getpixel((0, 0)), copy.getpixel((SIZE[0] - 1, 0))) == (0, 255)
-
-
 def test_unusual_photos_are_placed_right(
     unusual: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING)
-    [result] = build_issue(unusual, "2021-05", tmp_path / "out", language="en")
+    [result] = build_issue(unusual, "2021-05", tmp_path / "out", language="en", edition="email")
     assert [r.getMessage() for r in caplog.records] == []
     images = {}
     with pikepdf.open(result.path) as pdf:
@@ -219,33 +208,11 @@ def test_unusual_photos_are_placed_right(
             )
             for image in images.values()
         )
-    width, height = SIZE
-    assert placed == sorted(
-        [
-            # Adobe CMYK JPEGs store inverted values: the Decode array turns them back.
-            (width, height, "/DeviceCMYK", 8, False, [1.0, 0.0] * 4),
-            (width, height, "/DeviceRGB", 8, False, []),  # EXIF-rotated, now upright
-            (width, height, "/DeviceGray", 8, False, []),  # 16-bit grey, as 8-bit
-            (width, height, "/DeviceRGB", 8, False, []),  # 16-bit colour
-            (width, height, "/DeviceRGB", 8, False, []),  # palette
-            (width, height, "/DeviceRGB", 8, True, []),  # transparency kept as a mask
-        ]
-    )
+    # The image pipeline (bulletin.photos) converts every photo to 8-bit RGB or
+    # grey, upright, cropped to its frame and never enlarged.
+    assert len(placed) == len(UNUSUAL)
+    assert all(width == SIZE[0] and height <= SIZE[1] for width, height, *_ in placed), placed
+    assert sorted(space for _, _, space, *_ in placed) == ["/DeviceGray"] + ["/DeviceRGB"] * 5
+    assert all(bits == 8 and decode == [] for _, _, _, bits, _, decode in placed)
+    assert [mask for *_, mask, _ in placed].count(True) == 1  # transparency kept as a mask
     assert not list(tmp_path.glob("**/*.tmp"))
-
-
-def test_a_sample_photo_needs_no_copy(repo: Path, tmp_path: Path) -> None:
-    photos = check_photos(load_issue(repo, "2021-05"))
-    assert len(photos) == 6
-    assert normalise_photos(photos, tmp_path) == {}
-
-
-def test_a_truncated_photo_is_refused_after_the_layout_engine_loaded(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Importing WeasyPrint sets this for the whole process.
-    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
-    path = project / "issues/2021-05" / PHOTO
-    path.write_bytes(path.read_bytes()[:5000])
-    assert _problems(project) == [WHERE + dict((c, m) for c, _, m in BAD_PHOTOS)["truncated"]]
-    assert ImageFile.LOAD_TRUNCATED_IMAGES is True

@@ -32,6 +32,14 @@ OutOption = Annotated[
     typer.Option("--out", help="Output folder (default: <root>/out).", file_okay=False),
 ]
 MonthArgument = Annotated[str, typer.Argument(help="The issue's month, YYYY-MM.")]
+EditionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--edition",
+        help="Build only this edition: email, print or archive (default: every edition "
+        "in publication.yaml).",
+    ),
+]
 
 
 @app.callback()
@@ -58,13 +66,16 @@ def build(
         str | None,
         typer.Option("--language", help="Build only this language (default: every one)."),
     ] = None,
+    edition: EditionOption = None,
 ) -> None:
-    """Build the bulletin PDF of MONTH into OUT/MONTH/, in every language it has."""
+    """Build the bulletin PDFs of MONTH into OUT/MONTH/: each edition, in every language."""
     from bulletin.build import build_issue
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
-        results = build_issue(root, month, (out or root / "out").resolve(), language=language)
+        results = build_issue(
+            root, month, (out or root / "out").resolve(), language=language, edition=edition
+        )
     except BulletinError as error:
         raise _fail(error) from None
     for result in results:

@@ -3,11 +3,14 @@
 WeasyPrint's default fetcher reads any local file and any web address. Ours
 serves ``data:`` URLs and files inside a fixed set of folders (the issue, the
 layout, the fonts), after resolving symbolic links, and refuses the rest.
+It also serves files by name (``bulletin-photo:<hash>.jpg``): the engine
+names each image after its URL, so a name that does not depend on where the
+project lies keeps the PDF the same wherever it is built.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,9 +29,14 @@ class FolderFetcher(URLFetcher):  # type: ignore[misc]
     def __init__(self, folders: Iterable[Path], **kwargs: Any) -> None:
         super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False, **kwargs)
         self.folders = tuple(folder.resolve() for folder in folders)
+        self.named: Mapping[str, Path] = {}
+        """Files served by name: the URL as the HTML writes it, and the file."""
 
     def fetch(self, url: str, headers: Any = None) -> Any:
         """Return the resource at ``url`` if it is allowed, else raise :class:`FetchRefused`."""
+        if url in self.named:
+            resolved = self.check_path(str(self.named[url]))
+            return super().fetch(resolved.as_uri(), headers)
         scheme = urlsplit(url).scheme.lower()
         if scheme == "data":
             return super().fetch(url, headers)

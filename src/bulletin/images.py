@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from bulletin.errors import PhotoError, Problem
 from bulletin.manifest import LoadedIssue
@@ -19,7 +19,6 @@ FORMATS = frozenset({"JPEG", "PNG"})
 # Pixel modes the layout engine places as they are. WeasyPrint 70 has no
 # case for 16-bit greyscale ("I;16", from a 16-bit PNG): it logs "Unknown
 # image mode" and prints noise (weasyprint/images.py, RasterImage).
-PLACEABLE_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA", "CMYK"})
 
 
 @dataclass(frozen=True)
@@ -62,29 +61,6 @@ def check_photos(loaded: LoadedIssue) -> dict[Path, PhotoInfo]:
 
 class _Unusable(Exception):
     """Why a photo cannot be used, in words for the user."""
-
-
-def normalise_photos(photos: Mapping[Path, PhotoInfo], folder: Path) -> dict[Path, Path]:
-    """Write a copy the layout engine can place of each photo that needs one into ``folder``.
-
-    Return a map from each such photo to its copy; the others are placed as they are.
-    """
-    copies: dict[Path, Path] = {}
-    for number, (path, info) in enumerate(sorted(photos.items())):
-        if info.mode in PLACEABLE_MODES:
-            continue
-        copy = folder / f"{number}-{path.stem}.png"
-        with Image.open(path) as image:
-            _placeable(ImageOps.exif_transpose(image)).save(copy)
-        copies[path] = copy
-    return copies
-
-
-def _placeable(image: Image.Image) -> Image.Image:
-    if image.mode.startswith("I"):
-        # 16-bit greyscale, scaled to 8 bits: 65535 / 257 = 255.
-        return image.convert("I").point(lambda value: value / 257).convert("L")
-    return image.convert("RGBA" if "A" in image.mode else "RGB")
 
 
 @contextmanager

@@ -29,13 +29,15 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 def render_html(
     loaded: LoadedIssue,
     *,
-    images: Mapping[Path, Path] | None = None,
+    images: Mapping[Path, str] | None = None,
     fit: Fit | None = None,
+    edition: str | None = None,
 ) -> str:
     """Return the issue's HTML document, ready for the layout engine.
 
-    ``images`` maps a photo's file to the prepared file to place instead;
-    ``fit`` sets photo heights and closing space that pack the pages (fit.py).
+    ``images`` maps a photo's file to the URL of the prepared file to place instead;
+    ``fit`` sets photo heights and closing space that pack the pages (fit.py);
+    ``edition`` adds the layout's style sheet for it (``print.css``), if any.
     """
     layout_dir = layout_folder(loaded)
     environment = jinja2.Environment(
@@ -51,7 +53,16 @@ def render_html(
             str(layout_dir / ENTRY_TEMPLATE),
             f"the layout '{loaded.publication.layout}' has no {ENTRY_TEMPLATE}",
         ) from None
-    return template.render(build_context(loaded, images or {}, fit))
+    context = build_context(loaded, images or {}, fit)
+    sheet = edition_stylesheet(loaded, edition) if edition else None
+    context["edition_stylesheets"] = [sheet] if sheet else []
+    return template.render(context)
+
+
+def edition_stylesheet(loaded: LoadedIssue, edition: str) -> str | None:
+    """Return the layout's style sheet for ``edition`` (``print.css``), if it has one."""
+    name = f"{edition}.css"
+    return name if (layout_folder(loaded) / name).is_file() else None
 
 
 def layout_folder(loaded: LoadedIssue) -> Path:
@@ -69,7 +80,7 @@ def layout_folder(loaded: LoadedIssue) -> Path:
 
 
 def build_context(
-    loaded: LoadedIssue, images: Mapping[Path, Path], fit: Fit | None = None
+    loaded: LoadedIssue, images: Mapping[Path, str], fit: Fit | None = None
 ) -> dict[str, Any]:
     """Return the data the templates receive, formatted for print."""
     publication, issue = loaded.publication, loaded.issue
@@ -89,7 +100,9 @@ def build_context(
         "title": f"{publication.name} — {month_label}",
         "name": publication.name,
         "publisher": publication.publisher,
-        "logo": Path(publication.logo).as_uri() if publication.logo else "",
+        "logo": (images.get(Path(publication.logo)) or Path(publication.logo).as_uri())
+        if publication.logo
+        else "",
         "month_label": month_label,
         "number_label": number_label,
         "footer_label": f"{publication.name} · {month_label}",
@@ -147,11 +160,11 @@ def _markdown(text: str) -> Markup:
 
 
 def _photo(
-    photo: Photo, language: str, labels: Mapping[str, str], images: Mapping[Path, Path]
+    photo: Photo, language: str, labels: Mapping[str, str], images: Mapping[Path, str]
 ) -> dict[str, Any]:
     source = Path(photo.file)
     return {
-        "src": images.get(source, source).as_uri(),
+        "src": images.get(source) or source.as_uri(),
         "alt": photo.alt,
         "credit": format_credit(photo.credit, language, labels["credit"]),
         "caption": photo.caption or "",
@@ -162,7 +175,7 @@ def _story(
     story: Story,
     language: str,
     labels: Mapping[str, str],
-    images: Mapping[Path, Path],
+    images: Mapping[Path, str],
     photo_height: int,
 ) -> dict[str, Any]:
     photos = [_photo(photo, language, labels, images) for photo in story.photos]

@@ -400,6 +400,85 @@ class SocialLink(Strict):
     """Address (https://…)."""
 
 
+class EmailEdition(Strict):
+    """The email edition: the file partners receive, small and accessible on screen."""
+
+    ppi: Annotated[int, Field(ge=72, le=600)] = 150
+    """Photo resolution at the size the layout places them, in pixels per inch."""
+    quality: Annotated[int, Field(ge=30, le=95)] = 82
+    """JPEG quality of the photos (30-95)."""
+    max_megabytes: Annotated[float, Field(gt=0)] = 3.0
+    """The largest the file may be, in MB (1 MB = 1,000,000 bytes)."""
+    min_ppi: Annotated[int, Field(ge=72, le=600)] = 100
+    """The lowest photo resolution tried, stepping down from ``ppi``, to fit the size."""
+    min_quality: Annotated[int, Field(ge=30, le=95)] = 60
+    """The lowest JPEG quality tried, stepping down from ``quality``, to fit the size."""
+
+    @model_validator(mode="after")
+    def _floors_below_start(self) -> EmailEdition:
+        if self.min_ppi > self.ppi or self.min_quality > self.quality:
+            raise PydanticCustomError(
+                "edition_floor",
+                "min_ppi and min_quality are floors: make them no higher than ppi and quality",
+            )
+        return self
+
+
+class PrintEdition(Strict):
+    """The print edition: for the printer, with bleed, crop marks and full-resolution photos."""
+
+    ppi: Annotated[int, Field(ge=150, le=1200)] = 300
+    """The highest photo resolution at placed size; photos are never enlarged to reach it."""
+    quality: Annotated[int, Field(ge=30, le=95)] = 92
+    """JPEG quality of the photos (30-95)."""
+    bleed_mm: Annotated[float, Field(ge=0, le=10)] = 3.0
+    """Bleed around the A4 trim, in millimetres; crop marks sit outside it."""
+
+
+class ArchiveEdition(Strict):
+    """The archive edition: PDF/A-3b with the manifests attached, kept for years."""
+
+    ppi: Annotated[int, Field(ge=150, le=1200)] = 300
+    """The highest photo resolution at placed size; photos are never enlarged to reach it."""
+    quality: Annotated[int, Field(ge=30, le=95)] = 92
+    """JPEG quality of the photos (30-95)."""
+
+
+class Editions(Strict):
+    """The editions built from each issue; leave one out to not build it."""
+
+    email: EmailEdition | None = None
+    """``<slug>-YYYY-MM.pdf``, sent to partners by email."""
+    print: PrintEdition | None = None
+    """``<slug>-YYYY-MM-print.pdf``, sent to the printer."""
+    archive: ArchiveEdition | None = None
+    """``<slug>-YYYY-MM-archive.pdf``, kept in the archive."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _listed_means_built(cls, value: Any) -> Any:
+        # "print:" with nothing after it is YAML null, yet plainly asks for the edition.
+        if isinstance(value, dict):
+            return {key: {} if item is None else item for key, item in value.items()}
+        return value
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> Editions:
+        if not self.names():
+            raise PydanticCustomError(
+                "no_edition", "list at least one edition: email, print or archive"
+            )
+        return self
+
+    def names(self) -> tuple[str, ...]:
+        """Return the names of the editions configured, in build order."""
+        return tuple(name for name in EDITION_NAMES if getattr(self, name) is not None)
+
+
+EDITION_NAMES = ("email", "print", "archive")
+ALL_EDITIONS = Editions(email=EmailEdition(), print=PrintEdition(), archive=ArchiveEdition())
+
+
 class Publication(Strict):
     """What stays the same across issues: ``issues/publication.yaml``."""
 
@@ -429,6 +508,8 @@ class Publication(Strict):
     labels: dict[str, Text] = {}
     """Words the layout prints ("In this issue", "Photo by"…), for a main language
     bulletin does not know yet; see ``bulletin.i18n.LABELS`` for the keys."""
+    editions: Editions = ALL_EDITIONS
+    """The editions to build (email, print, archive); all three when left out."""
 
     @field_validator("logo")
     @classmethod
