@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bulletin.archive import SiteResult, build_site
 from bulletin.build import BuildResult, build_issue
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,3 +41,9 @@ def sample_builds(tmp_path_factory: pytest.TempPathFactory) -> list[BuildResult]
 def sample_build(sample_builds: list[BuildResult]) -> BuildResult:
     """Return the sample's build in its main language (English)."""
     return sample_builds[0]
+
+
+@pytest.fixture(scope="session")
+def archive_site(tmp_path_factory: pytest.TempPathFactory) -> SiteResult:
+    """Build the archive site of every issue in the repository once per session."""
+    return build_site(REPO, tmp_path_factory.mktemp("archive"))

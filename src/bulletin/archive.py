@@ -11,13 +11,16 @@ unless the caller republishes, which keeps the earlier file as ``…-r1.pdf``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import importlib.metadata
 import logging
 import multiprocessing
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +47,14 @@ from bulletin.site import (
     render_json_index,
     revision_name,
 )
-from bulletin.siteassets import SITE_FONTS, Picture, prepare_photo, render_cover, subset_font
+from bulletin.siteassets import (
+    FONT_UNICODES,
+    SITE_FONTS,
+    Picture,
+    prepare_photo,
+    render_cover,
+    subset_font,
+)
 
 log = logging.getLogger(__name__)
 
@@ -111,8 +121,7 @@ def build_site(
     fingerprints = {month: _fingerprint(root, month, shared, epoch) for month in months}
     previous = {month: _read_record(state_dir / f"{month}.json") for month in months}
     stale = [m for m in months if not _current(previous[m], fingerprints[m], site_dir)]
-    fonts_digest = _digest(_files(root / "fonts"), root)
-    fonts = [] if _fonts_current(state_dir, site_dir, fonts_digest) else list(SITE_FONTS)
+    font_files, fonts = _cached_fonts(root)
 
     report = progress or (lambda _: None)
     done = 0
@@ -120,7 +129,11 @@ def build_site(
         if month not in stale:
             done += 1
             report(Progress(done, len(months), month, "unchanged"))
-    built, font_files = _run_builds(root, out, stale, fonts, epoch, report, done, len(months))
+    sources = {name: source for name, (source, _) in fonts.items()}
+    built, subsets = _run_builds(root, out, stale, sources, epoch, report, done, len(months))
+    for name, data in subsets.items():
+        _cache(fonts[name][1], data)
+    font_files.update(subsets)
 
     plans = [
         _plan_issue(root, site_dir, built[month], fingerprints[month], previous[month], republish)
@@ -136,9 +149,8 @@ def build_site(
     # Everything is built and checked: only now is the site written.
     moved = [target for plan in plans for target in plan.apply()]
     for name, data in font_files.items():
-        write_output(site_dir / "fonts" / name, data)
-    if fonts:
-        _copy_if_changed(root / "fonts" / "OFL.txt", site_dir / "fonts" / "OFL.txt")
+        _write_if_changed(site_dir / "fonts" / name, data)
+    _copy_if_changed(root / "fonts" / "OFL.txt", site_dir / "fonts" / "OFL.txt")
     for source in _static_files(environment):
         _copy_if_changed(source, site_dir / source.relative_to(root / "layouts" / SITE_LAYOUT))
     for relative, text in pages.items():
@@ -147,8 +159,6 @@ def build_site(
         write_output(
             state_dir / f"{plan.record.month}.json", plan.record.model_dump_json(indent=1).encode()
         )
-    if fonts:
-        write_output(state_dir / "fonts.json", fonts_digest.encode())
     return SiteResult(
         site_dir / "index.html",
         tuple(stale),
@@ -234,18 +244,37 @@ def _current(record: IssueRecord | None, fingerprint: str, site_dir: Path) -> bo
     )
 
 
-def _fonts_current(state_dir: Path, site_dir: Path, digest: str) -> bool:
-    try:
-        recorded = (state_dir / "fonts.json").read_text()
-    except OSError:
-        return False
-    return recorded == digest and all(
-        (site_dir / "fonts" / _font_name(name)).is_file() for name in SITE_FONTS
-    )
+def _cached_fonts(root: Path) -> tuple[dict[str, bytes], dict[str, tuple[Path, Path]]]:
+    """Return the site's fonts already cut down, and those still to cut with their cache file.
+
+    Cutting a font down takes seconds, so the result is kept by content (of
+    the font and of the cut) in the temp folder, beside fontconfig's.
+    """
+    folder = Path(tempfile.gettempdir()) / "bulletin-site-fonts"
+    recipe = f"{FONT_UNICODES!r} {importlib.metadata.version('fonttools')}".encode()
+    found: dict[str, bytes] = {}
+    missing: dict[str, tuple[Path, Path]] = {}
+    for name in SITE_FONTS:
+        source = root / "fonts" / name
+        try:
+            key = hashlib.sha256(source.read_bytes() + recipe).hexdigest()[:24]
+        except OSError as error:
+            raise BulletinError.single(
+                _display(root, source), f"the site needs this font ({error.strerror})"
+            ) from None
+        site_name = source.with_suffix(".woff2").name
+        cached = folder / f"{source.stem}-{key}.woff2"
+        try:
+            found[site_name] = cached.read_bytes()
+        except OSError:
+            missing[site_name] = (source, cached)
+    return found, missing
 
 
-def _font_name(name: str) -> str:
-    return Path(name).with_suffix(".woff2").name
+def _cache(path: Path, data: bytes) -> None:
+    # A cache that cannot be written only costs time at the next build.
+    with contextlib.suppress(BulletinError):
+        write_output(path, data)
 
 
 # ---- Building in parallel -------------------------------------------------
@@ -309,13 +338,13 @@ def _run_builds(
     root: Path,
     out: Path,
     months: Sequence[str],
-    fonts: Sequence[str],
+    fonts: Mapping[str, Path],
     epoch: str | None,
     report: ProgressCallback,
     done: int,
     total: int,
 ) -> tuple[dict[str, _Built], dict[str, bytes]]:
-    """Build ``months`` and subset ``fonts`` across the CPUs; return them once all are done."""
+    """Build ``months`` and cut ``fonts`` down across the CPUs; return them once all are done."""
     if not months and not fonts:
         return {}, {}
     built: dict[str, _Built] = {}
@@ -330,7 +359,7 @@ def _run_builds(
             for month in reversed(months)
         }
         subsets: dict[Future[bytes], str] = {
-            pool.submit(subset_font, root / "fonts" / name): name for name in fonts
+            pool.submit(subset_font, source): name for name, source in fonts.items()
         }
         for future in as_completed(issues):
             result = future.result()
@@ -340,7 +369,7 @@ def _run_builds(
             done += 1
             report(Progress(done, total, result.month, "built"))
         for subset, name in subsets.items():
-            font_files[_font_name(name)] = subset.result()
+            font_files[name] = subset.result()
     problems = [problem for month in months for problem in built[month].problems]
     if problems:
         raise BulletinError(problems)
