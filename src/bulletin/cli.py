@@ -104,8 +104,9 @@ def archive(
             show.close()
     for kept in result.republished:
         typer.echo(f"kept the earlier PDF as {kept}")
+    total = len(result.built) + len(result.unchanged)
     typer.echo(
-        f"{result.index} ({len(result.built) + len(result.unchanged)} issues: "
+        f"{result.index} ({total} issue{'' if total == 1 else 's'}: "
         f"{len(result.built)} built, {len(result.unchanged)} unchanged)"
     )
 
