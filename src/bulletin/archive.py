@@ -110,7 +110,9 @@ def build_site(
 
     Issues build in parallel, one process per CPU. Everything is built and
     checked before the site is touched; a published PDF that would change
-    stops the build unless ``republish`` is true.
+    stops the build unless ``republish`` is true. The worker processes are
+    spawned, so a script calling this needs the ``if __name__ == "__main__":``
+    guard of :mod:`multiprocessing`.
     """
     root, out = root.resolve(), out.resolve()
     site_dir, state_dir = out / SITE_DIR, out / STATE_DIR
@@ -150,7 +152,9 @@ def build_site(
     moved = [target for plan in plans for target in plan.apply()]
     for name, data in font_files.items():
         _write_if_changed(site_dir / "fonts" / name, data)
-    _copy_if_changed(root / "fonts" / "OFL.txt", site_dir / "fonts" / "OFL.txt")
+    if (root / "fonts" / "OFL.txt").is_file():
+        # The fonts' licence travels with them.
+        _copy_if_changed(root / "fonts" / "OFL.txt", site_dir / "fonts" / "OFL.txt")
     for source in _static_files(environment):
         _copy_if_changed(source, site_dir / source.relative_to(root / "layouts" / SITE_LAYOUT))
     for relative, text in pages.items():
