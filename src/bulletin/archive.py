@@ -442,7 +442,12 @@ def _plan_issue(
 
     # An issue published before keeps its files; without a record of it, trust the manifest.
     protected = previous.published if previous is not None else main.issue.published
-    revisions = list(previous.revisions) if previous is not None else []
+    # Earlier files deleted by hand are no longer offered.
+    revisions = [
+        revision
+        for revision in (previous.revisions if previous is not None else ())
+        if (folder / revision.name).is_file()
+    ]
     entries = []
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     for pdf in built.pdfs:
