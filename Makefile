@@ -7,6 +7,7 @@ OUT ?= $(ROOT)/out
 VENV ?= .venv
 PYTHON ?= python3
 PYTEST_ARGS ?=
+ARCHIVE_ARGS ?=
 
 BIN := $(VENV)/bin
 export VENV PYTHON
@@ -31,6 +32,10 @@ issue: need-month setup ## Build the bulletin of MONTH: make issue MONTH=2021-05
 
 check: need-month setup ## Preflight MONTH before printing: make check MONTH=2021-05
 	@$(BIN)/bulletin check $(MONTH) --root $(ROOT)
+
+.PHONY: archive
+archive: setup ## Build every issue and the download site in OUT/site (ARCHIVE_ARGS=--republish)
+	@$(BIN)/bulletin archive --root $(ROOT) --out $(OUT) $(ARCHIVE_ARGS)
 
 test: setup-test ## Run every test
 	@$(BIN)/pytest $(PYTEST_ARGS)

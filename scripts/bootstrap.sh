@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Make this machine ready to build bulletins: system libraries, then .venv.
 #   scripts/bootstrap.sh run    runtime only  (make issue, make check)
-#   scripts/bootstrap.sh test   runtime + test and lint tools (make test)
+#   scripts/bootstrap.sh test   runtime + test and lint tools, and Chromium (make test)
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
 
@@ -27,6 +27,21 @@ if ((${#missing[@]})); then
   else
     echo "bulletin needs these system packages: ${missing[*]}" >&2
     echo "Install them (Debian/Ubuntu: sudo apt-get install ${missing[*]}), then run make again." >&2
+    exit 1
+  fi
+fi
+
+# The browser test drives Debian's Chromium: Playwright cannot download a browser of its own here.
+chromium=/usr/bin/chromium
+if [ "$want" = test ] && [ ! -x "$chromium" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing chromium with apt-get (for the browser test)…"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq chromium >/dev/null
+  else
+    echo "The browser test needs Chromium at $chromium." >&2
+    echo "Install it (Debian/Ubuntu: sudo apt-get install chromium), then run make again." >&2
     exit 1
   fi
 fi

@@ -1,10 +1,11 @@
-"""Generate placeholder photos for the May 2021 sample issue.
+"""Generate placeholder photos for the sample issues.
 
 The real photos of the IOM Central Asia bulletin are not available, so each
 photo referenced by ``issues/2021-05/issue.yaml`` is stood in for by a JPEG
 that is plainly a placeholder: a calm, muted gradient with soft geometric
 shapes and, centred in white, the words "PLACEHOLDER PHOTO" above the place
-and date of the photo it replaces.
+and date of the photo it replaces. The June 2021 issue is a demonstration
+issue for the archive site; its photos stand in for nothing and say so.
 
 Output is deterministic (no randomness, no timestamps, no EXIF), so rerunning
 the script rewrites byte-identical files.  Usage, from the repository root::
@@ -21,12 +22,13 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 @dataclass(frozen=True)
 class Placeholder:
-    """One placeholder photo: output file name, caption text and base hue."""
+    """One placeholder photo: output file name, caption text, base hue and issue."""
 
     file: str
     place: str
     date_text: str
     hue: int  # degrees on the colour wheel, 0-359
+    month: str = "2021-05"  # the issue folder the photo belongs to
 
 
 # Placeholder(file name, place, date text shown on the image, hue in degrees)
@@ -37,10 +39,13 @@ PHOTOS: tuple[Placeholder, ...] = (
     Placeholder("tashkent-2021-05-22.jpg", "Tashkent", "22 May 2021", 186),
     Placeholder("dushanbe-2021-05-25.jpg", "Dushanbe", "25 May 2021", 262),
     Placeholder("almaty-2021-05-28.jpg", "Almaty", "28 May 2021", 340),
+    # New rows go last: a photo's shapes depend on its position in this list.
+    Placeholder("demonstration-archive-2021-06.jpg", "Demonstration", "June 2021", 20, "2021-06"),
+    Placeholder("demonstration-site-2021-06.jpg", "Demonstration", "June 2021", 200, "2021-06"),
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-OUTPUT_DIR = REPO_ROOT / "issues" / "2021-05" / "photos"
+ISSUES_DIR = REPO_ROOT / "issues"
 FONT_CANDIDATES: tuple[Path, ...] = (
     REPO_ROOT / "fonts" / "NotoSans-Bold.ttf",
     Path("/tmp/noto/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"),
@@ -150,9 +155,9 @@ def render(spec: Placeholder, index: int, font_path: Path) -> Image.Image:
 def main() -> None:
     """Write every placeholder photo listed in PHOTOS, one line of output per file."""
     font_path = find_font()
-    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     for index, spec in enumerate(PHOTOS):
-        path = OUTPUT_DIR / spec.file
+        path = ISSUES_DIR / spec.month / "photos" / spec.file
+        path.parent.mkdir(parents=True, exist_ok=True)
         # Pillow writes no EXIF unless asked; untagged RGB JPEG is read as sRGB.
         render(spec, index, font_path).save(
             path, "JPEG", quality=JPEG_QUALITY, optimize=True, subsampling="4:2:0"

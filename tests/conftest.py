@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bulletin.archive import SiteResult, build_site
 from bulletin.build import BuildResult, build_issue
 
 REPO = Path(__file__).resolve().parent.parent
@@ -47,3 +48,9 @@ def sample_editions(sample_builds: list[BuildResult]) -> dict[str, BuildResult]:
     """Return the sample's editions in its main language, by edition name."""
     main = sample_builds[0].language
     return {result.edition: result for result in sample_builds if result.language == main}
+
+
+@pytest.fixture(scope="session")
+def archive_site(tmp_path_factory: pytest.TempPathFactory) -> SiteResult:
+    """Build the archive site of every issue in the repository once per session."""
+    return build_site(REPO, tmp_path_factory.mktemp("archive"))

@@ -540,8 +540,8 @@ def test_a_month_that_is_not_a_month_is_refused(project: Path) -> None:
 
 def test_a_month_without_an_issue_names_the_issues_there(project: Path) -> None:
     with pytest.raises(ManifestError) as caught:
-        load_issue(project, "2021-06")
+        load_issue(project, "2021-07")
     assert str(caught.value) == (
-        "issues/2021-06/issue.yaml: no issue for 2021-06: create issues/2021-06/issue.yaml "
-        "(issues here: 2021-05)"
+        "issues/2021-07/issue.yaml: no issue for 2021-07: create issues/2021-07/issue.yaml "
+        "(issues here: 2021-05, 2021-06)"
     )

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bulletin.errors import BulletinError
+
+if TYPE_CHECKING:
+    from bulletin.archive import Progress
 
 app = typer.Typer(
     help="Typeset an organisation's monthly bulletin from issues/YYYY-MM/issue.yaml.",
@@ -143,3 +147,64 @@ def schema(
         raise _fail(error) from None
     for path in written:
         typer.echo(str(path))
+
+
+@app.command()
+def archive(
+    *,
+    root: RootOption = Path("."),
+    out: OutOption = None,
+    republish: Annotated[
+        bool,
+        typer.Option(
+            "--republish",
+            help="Publish new PDFs of published issues whose inputs changed, keeping each "
+            "earlier file as <name>-r1.pdf (r2, …).",
+        ),
+    ] = False,
+) -> None:
+    """Build every issue (only those whose inputs changed) and the download site in OUT/site/."""
+    from bulletin.archive import build_site
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    show = _ProgressBar() if sys.stderr.isatty() else _progress_lines
+    try:
+        result = build_site(
+            root, (out or root / "out").resolve(), republish=republish, progress=show
+        )
+    except BulletinError as error:
+        raise _fail(error) from None
+    finally:
+        if isinstance(show, _ProgressBar):
+            show.close()
+    for kept in result.republished:
+        typer.echo(f"kept the earlier PDF as {kept}")
+    total = len(result.built) + len(result.unchanged)
+    typer.echo(
+        f"{result.index} ({total} issue{'' if total == 1 else 's'}: "
+        f"{len(result.built)} built, {len(result.unchanged)} unchanged)"
+    )
+
+
+def _progress_lines(progress: Progress) -> None:
+    typer.echo(f"[{progress.done}/{progress.total}] {progress.month} {progress.status}", err=True)
+
+
+class _ProgressBar:
+    """A one-line progress bar on a terminal, redrawn as each issue is done."""
+
+    WIDTH = 30
+
+    def __init__(self) -> None:
+        self.drawn = False
+
+    def __call__(self, progress: Progress) -> None:
+        filled = round(self.WIDTH * progress.done / progress.total)
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        line = f"\r[{bar}] {progress.done}/{progress.total} {progress.month} {progress.status}"
+        typer.echo(line.ljust(self.WIDTH + 40), err=True, nl=False)
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            typer.echo("", err=True)

@@ -340,6 +340,9 @@ class Issue(Strict):
     """The month the issue covers, "YYYY-MM" in quotes; must match the folder name."""
     number: Annotated[int, Field(ge=1)] | None = None
     """Optional issue number printed on the masthead."""
+    published: bool = False
+    """True once the issue has gone out to readers: the archive then keeps its PDFs as
+    they are, and refuses a rebuild that would change them unless asked to republish."""
     stories: list[Block] = Field(min_length=1)
     """The stories and call-outs, in reading order."""
 
