@@ -201,6 +201,11 @@ BAD_ISSUES = [
         ),
     ),
     (
+        "headline_too_long",
+        "issues/2021-05/issue.yaml:24:12: stories[1].title: is 545 characters; the most is 200: "
+        "shorten it",
+    ),
+    (
         "photo_name_too_long",
         (
             "issues/2021-05/issue.yaml:29:15: stories[1].photos[0].file: photo "

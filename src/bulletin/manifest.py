@@ -769,6 +769,9 @@ def _plain_message(error: dict[str, Any]) -> str:
     if kind == "too_short":
         least = ctx.get("min_length", 1)
         return "needs at least one item" if least == 1 else f"needs at least {least} items"
+    if kind == "string_too_long":
+        limit = ctx.get("max_length")
+        return f"is {len(str(given)):,} characters; the most is {limit:,}: shorten it"
     if kind == "too_long":
         return f"takes at most {ctx.get('max_length')} items"
     if kind == "string_pattern_mismatch":

@@ -91,7 +91,11 @@ def _check_email(value: str) -> str:
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 _MARKDOWN.validateLink = lambda url: True  # type: ignore[method-assign]
 
-Text = Annotated[str, Field(min_length=1)]
+# A line of print (headline, kicker, label, credit part) and a short text
+# (standfirst, caption, alt text): limits far above any real one, which keep
+# a pasted paragraph out of a headline and the layout engine out of minutes.
+Line = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[str, Field(min_length=1, max_length=1000)]
 Markdown = Annotated[str, Field(min_length=1), AfterValidator(_check_markdown)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 Email = Annotated[str, AfterValidator(_check_email)]
@@ -163,9 +167,9 @@ def _bad_date(value: object) -> PydanticCustomError:
 class Credit(Strict):
     """Who took a photo, where and when: printed as "Photo by IOM, Istanbul, May 26, 2021"."""
 
-    by: Text
+    by: Line
     """The photographer or organisation credited ("IOM", "Jane Doe/IOM")."""
-    place: Text
+    place: Line
     """Where the photo was taken ("Istanbul")."""
     date: PartialDate
     """When: YYYY-MM-DD, or "YYYY-MM" (quoted) when only the month is known."""
@@ -270,9 +274,9 @@ class Story(Strict):
     """Block kind; ``story`` is the default and may be left out."""
     id: Slug
     """Stable identifier (``almaty-process``), used to match translations."""
-    kicker: Text
+    kicker: Line
     """Section label above the headline ("Direct assistance")."""
-    title: Text
+    title: Line
     """The headline."""
     standfirst: Text | None = None
     """Optional one- or two-sentence summary set between headline and body."""
@@ -287,9 +291,9 @@ class Story(Strict):
 class Figure(Strict):
     """One figure of a statistics call-out: "95%" and what it counts."""
 
-    value: Text
+    value: Line
     """The figure as printed ("95%", "1,100 km")."""
-    label: Text
+    label: Line
     """What the figure means, completing the sentence it starts."""
 
 
@@ -300,9 +304,9 @@ class Stats(Strict):
     """Block kind: ``stats``."""
     id: Slug
     """Stable identifier, used to match translations."""
-    kicker: Text
+    kicker: Line
     """Section label above the title."""
-    title: Text
+    title: Line
     """The call-out's heading."""
     intro: Markdown
     """Text introducing the figures, in Markdown."""
@@ -379,7 +383,7 @@ class Colors(Strict):
 class Office(Strict):
     """One office in the contacts block."""
 
-    country: Text
+    country: Line
     """Country or office name, printed as its label."""
     emails: list[Email] = Field(min_length=1)
     """One or more email addresses, printed as mailto: links."""
@@ -388,7 +392,7 @@ class Office(Strict):
 class Contacts(Strict):
     """The contacts block that closes every issue."""
 
-    heading: Text
+    heading: Line
     """Heading of the block ("Contact IOM missions in Central Asia")."""
     offices: list[Office] = Field(min_length=1)
     """The offices, in the order printed."""
@@ -397,7 +401,7 @@ class Contacts(Strict):
 class SocialLink(Strict):
     """A link to the publisher's social media."""
 
-    label: Text
+    label: Line
     """Link text ("Follow us on Facebook")."""
     url: Url
     """Address (https://…)."""
@@ -485,9 +489,9 @@ ALL_EDITIONS = Editions(email=EmailEdition(), print=PrintEdition(), archive=Arch
 class Publication(Strict):
     """What stays the same across issues: ``issues/publication.yaml``."""
 
-    name: Text
+    name: Line
     """Bulletin name on the masthead and in the running footer."""
-    publisher: Text
+    publisher: Line
     """Organisation publishing the bulletin; also the PDF's author."""
     slug: Slug
     """Short name used in output file names: ``<slug>-2021-05.pdf``."""
@@ -531,9 +535,9 @@ class Publication(Strict):
 class CreditText(Strict):
     """The translated words of a photo credit (the date comes from the source)."""
 
-    by: Text | None = None
+    by: Line | None = None
     """Who is credited, in this language ("МОМ")."""
-    place: Text | None = None
+    place: Line | None = None
     """Where the photo was taken, in this language ("Стамбул")."""
 
 
@@ -551,18 +555,18 @@ class PhotoText(Strict):
 class FigureText(Strict):
     """One translated figure of a statistics call-out."""
 
-    value: Text | None = None
+    value: Line | None = None
     """The figure as printed in this language ("95 %"); the source's when left out."""
-    label: Text | None = None
+    label: Line | None = None
     """What the figure counts, in this language."""
 
 
 class BlockText(Strict):
     """The translated text of one story or call-out, found by its id."""
 
-    kicker: Text | None = None
+    kicker: Line | None = None
     """Section label."""
-    title: Text | None = None
+    title: Line | None = None
     """Headline."""
     standfirst: Text | None = None
     """Summary (only where the source story has one)."""
@@ -588,14 +592,14 @@ class IssueTranslation(Strict):
 class OfficeText(Strict):
     """One office of the contacts block, translated."""
 
-    country: Text
+    country: Line
     """The office's label in this language."""
 
 
 class ContactsText(Strict):
     """The contacts block, translated."""
 
-    heading: Text | None = None
+    heading: Line | None = None
     """Heading of the block."""
     offices: list[OfficeText] | None = None
     """Office labels, one per office of the source, in the same order."""
@@ -604,7 +608,7 @@ class ContactsText(Strict):
 class SocialText(Strict):
     """One social link, translated."""
 
-    label: Text
+    label: Line
     """Link text in this language."""
 
 
@@ -613,9 +617,9 @@ class PublicationTranslation(Strict):
 
     language: Language
     """The language of this file, as in its name ("ru")."""
-    name: Text | None = None
+    name: Line | None = None
     """Bulletin name in this language."""
-    publisher: Text | None = None
+    publisher: Line | None = None
     """Publisher in this language."""
     contacts: ContactsText | None = None
     """Contacts block text."""
