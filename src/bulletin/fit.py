@@ -26,6 +26,7 @@ WIDOW_LINES = 2
 # filling; less is ordinary slack from line rounding.
 SLACK_PX = 6 * PX_PER_MM
 CLOSING_SAFETY_MM = 5
+LONE_CLOSING_PAGE_COST = 3_000
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,10 @@ def choose_heights(pages: Pages, blocks: Sequence[Block]) -> Fit:
     for (page, position), (cost, holes, chosen) in states.items():
         end_page, end, hole = _place_tail(pages, page, position)
         total = (end_page + 1) * 10_000 + cost + _hole_cost(hole)
+        if end_page > page:
+            # The contacts alone on the last page read as a leftover: prefer
+            # sizes that carry some story over with them.
+            total += LONE_CLOSING_PAGE_COST
         if best is None or total < best[0]:
             room = _capacity(pages, end_page) - end
             best = (total, end_page + 1, holes + hole, room, chosen)

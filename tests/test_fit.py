@@ -1,0 +1,97 @@
+"""Fitting stories to pages: the photo heights chosen, and how well they predict the engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bulletin.build import _typesetter
+from bulletin.fit import (
+    DEFAULT_PHOTO_MM,
+    PHOTO_HEIGHTS_MM,
+    PX_PER_MM,
+    Block,
+    Pages,
+    choose_heights,
+    fit_photos,
+    measure_layout,
+)
+from bulletin.layout import render_html
+from bulletin.manifest import load_issue
+from conftest import SAMPLE_MONTH
+
+LINE = 17.6  # px: the body's 13.2 pt
+A4_PAGE = 994.0  # px: content height of a page after the first
+
+
+def _story(name: str, lines: int, fixed: float = 120.0) -> Block:
+    return Block(name, 30.0, fixed, True, lines, 2, LINE, (lines + 1) // 2 * LINE)
+
+
+def test_a_story_that_would_leave_a_hole_gets_smaller_photos() -> None:
+    # Page 1 has room for one story with a default photo; the second story
+    # does not fit beneath it unless the photos shrink.
+    pages = Pages(A4_PAGE, 100.0, A4_PAGE, 0.0)
+    blocks = [_story("first", 12), _story("second", 4)]
+    fit = choose_heights(pages, blocks)
+    assert fit.pages == 1
+    assert fit.holes_mm == 0
+    assert all(height < DEFAULT_PHOTO_MM for height in fit.heights_mm.values())
+
+
+def test_fewest_pages_first_then_the_default_height() -> None:
+    pages = Pages(A4_PAGE, 0.0, A4_PAGE, 0.0)
+    # One short story, alone: nothing to pack, so the photo keeps its usual size.
+    fit = choose_heights(pages, [_story("only", 6)])
+    assert fit.heights_mm == {"only": DEFAULT_PHOTO_MM}
+    assert fit.pages == 1
+
+
+def test_the_contacts_do_not_stand_alone_on_the_last_page() -> None:
+    # The story cannot share page 1 with the contacts whatever its photo: the
+    # fit carries some of it over, by a taller photo, rather than leave the
+    # contacts alone on page 2.
+    pages = Pages(A4_PAGE, 280.0, A4_PAGE, 190.0)
+    fit = choose_heights(pages, [_story("story", 24)])
+    assert fit.pages == 2
+    assert fit.heights_mm["story"] > DEFAULT_PHOTO_MM
+
+
+def test_heights_are_ones_a_designer_would_use() -> None:
+    pages = Pages(A4_PAGE, 300.0, A4_PAGE, 150.0)
+    blocks = [_story(f"s{i}", 10 + 7 * i) for i in range(6)]
+    fit = choose_heights(pages, blocks)
+    assert set(fit.heights_mm.values()) <= set(PHOTO_HEIGHTS_MM)
+    assert fit.closing_space_mm >= 0
+
+
+@pytest.mark.parametrize("language", [None, "ru"])
+def test_the_simulation_predicts_the_engine_on_the_sample(repo: Path, language: str | None) -> None:
+    loaded = load_issue(repo, SAMPLE_MONTH, language=language)
+    typesetter = _typesetter(loaded)
+    trial = typesetter.render_pdf(render_html(loaded), write=False)
+    fit = fit_photos(trial.document)
+    final = typesetter.render_pdf(render_html(loaded, fit=fit), write=False)
+    assert len(final.document.pages) == fit.pages
+    # Every page but the last is filled to within a few millimetres of its foot.
+    geometry, _ = measure_layout(final.document)
+    for page in final.document.pages[:-1]:
+        box = page._page_box
+        bottom = max(
+            (child.position_y + child.margin_height() for child in _descendants(box)),
+            default=0.0,
+        )
+        room = box.content_box_y() + box.height - bottom
+        assert room < 20 * PX_PER_MM, f"{room / PX_PER_MM:.0f} mm empty at a page foot"
+    assert geometry.height > 0
+
+
+def _descendants(box: object) -> list[object]:
+    found = []
+    for child in getattr(box, "children", None) or ():
+        if getattr(child, "element_tag", None) in {"article", "section", "footer"}:
+            found.append(child)
+        else:
+            found.extend(_descendants(child))
+    return found
