@@ -52,7 +52,9 @@ def test_the_contacts_do_not_stand_alone_on_the_last_page() -> None:
     # The story cannot share page 1 with the contacts whatever its photo: the
     # fit carries some of it over, by a taller photo, rather than leave the
     # contacts alone on page 2.
-    pages = Pages(A4_PAGE, 280.0, A4_PAGE, 190.0)
+    # At the default height the story ends a few millimetres above the foot
+    # of page 1: no hole to speak of, yet the contacts would go over alone.
+    pages = Pages(A4_PAGE, 330.0, A4_PAGE, 190.0)
     fit = choose_heights(pages, [_story("story", 24)])
     assert fit.pages == 2
     assert fit.heights_mm["story"] > DEFAULT_PHOTO_MM
