@@ -8,6 +8,7 @@ VENV ?= .venv
 PYTHON ?= python3
 PYTEST_ARGS ?=
 ARCHIVE_ARGS ?=
+BENCH_ARGS ?=
 
 BIN := $(VENV)/bin
 export VENV PYTHON
@@ -37,8 +38,12 @@ check: need-month setup ## Preflight MONTH before printing: make check MONTH=202
 archive: setup ## Build every issue and the download site in OUT/site (ARCHIVE_ARGS=--republish)
 	@$(BIN)/bulletin archive --root $(ROOT) --out $(OUT) $(ARCHIVE_ARGS)
 
+.PHONY: bench
+bench: setup ## Measure build speed and write OUT/bench.json (BENCH_ARGS=--quick: fewer runs)
+	@$(BIN)/python benchmarks/bench.py --out $(OUT)/bench.json $(BENCH_ARGS)
+
 test: setup-test ## Run every test
 	@$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: setup-test ## Check style (ruff) and types (mypy --strict)
-	@$(BIN)/ruff check src tests scripts && $(BIN)/ruff format --check src tests scripts && $(BIN)/mypy
+	@$(BIN)/ruff check src tests scripts benchmarks && $(BIN)/ruff format --check src tests scripts benchmarks && $(BIN)/mypy
