@@ -13,7 +13,7 @@ BENCH_ARGS ?=
 BIN := $(VENV)/bin
 export VENV PYTHON
 
-.PHONY: help issue check test lint setup setup-test need-month
+.PHONY: help issue watch check test lint setup setup-test need-month
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -30,6 +30,9 @@ need-month:
 
 issue: need-month setup ## Build the bulletin of MONTH: make issue MONTH=2021-05
 	@$(BIN)/bulletin build $(MONTH) --root $(ROOT) --out $(OUT)
+
+watch: need-month setup ## Rebuild MONTH's email edition on every change: make watch MONTH=2021-05
+	@$(BIN)/bulletin watch $(MONTH) --root $(ROOT) --out $(OUT)
 
 check: need-month setup ## Preflight MONTH before printing: make check MONTH=2021-05
 	@$(BIN)/bulletin check $(MONTH) --root $(ROOT)
