@@ -9,6 +9,12 @@ is what ``resource.getrusage(RUSAGE_CHILDREN)`` would report after it alone).
 Everything is built in a temporary copy of the project; the repository is
 only read.
 
+Peak memory is read by each measured process itself, from ``VmHWM`` in
+``/proc/self/status``, as it ends. ``resource.getrusage(RUSAGE_CHILDREN)``
+(or ``os.wait4``) would be simpler, but Linux carries a forked process's
+peak over its ``exec``: every child would report at least this script's
+own size.
+
 The machine is shared: the load average is printed with the results, and a
 figure is only worth comparing with one measured under a similar load.
 """
@@ -36,7 +42,7 @@ SAMPLE = "2021-05"
 RESULT_MARK = "BENCH-RESULT "
 # Generated issues: this many copies of the sample's blocks give about this
 # many pages (the sample's 7 blocks fill 5 pages; the contents list grows too).
-BLOCKS_FOR_PAGES = {8: 12, 16: 23, 32: 51, 64: 101}
+BLOCKS_FOR_PAGES = {8: 12, 16: 23, 32: 51, 64: 103}
 ARCHIVE_BLOCKS = 3
 STAGES = ("load", "photos", "html", "layout", "write")
 
@@ -48,35 +54,32 @@ Json = dict[str, Any]
 
 @dataclass(frozen=True)
 class Run:
-    """One process run: its wall time, its peak memory and what it printed."""
+    """One process run: its wall time and what it printed."""
 
     seconds: float
-    max_rss_mb: float
     result: Json
 
 
 def run_process(command: Sequence[str], *, env: Mapping[str, str] | None = None) -> Run:
-    """Run ``command`` in a fresh process; return its wall time, peak memory and result line."""
-    with tempfile.TemporaryFile() as output, tempfile.TemporaryFile() as errors:
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=output, stderr=errors, env=env)
-        # wait4 gives the rusage of this child alone (its own peak memory).
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        output.seek(0)
-        errors.seek(0)
-        printed = output.read().decode()
-        if process.returncode != 0:
-            raise RuntimeError(
-                f"{' '.join(command)} failed ({process.returncode}):\n{errors.read().decode()}"
-            )
+    """Run ``command`` in a fresh process; return its wall time and result line."""
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr}")
     result: Json = {}
-    for line in printed.splitlines():
+    for line in done.stdout.splitlines():
         if line.startswith(RESULT_MARK):
             result = json.loads(line[len(RESULT_MARK) :])
-    # ru_maxrss is in kilobytes on Linux.
-    return Run(seconds, usage.ru_maxrss / 1024, result)
+    return Run(seconds, result)
+
+
+def peak_memory_mb() -> float:
+    """Return this process's peak resident memory so far, in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def run_child(task: str, **arguments: Any) -> Run:
@@ -188,7 +191,7 @@ def child(payload: Json) -> Json:
         "build": _build_task,
         "archive": _archive_task,
     }
-    return tasks[payload["task"]](payload)
+    return {**tasks[payload["task"]](payload), "peak_mb": peak_memory_mb()}
 
 
 @contextlib.contextmanager
@@ -272,9 +275,9 @@ def _write_bare_html(root: Path, month: str, results: Sequence[Any], target: Pat
 
     email = next(r for r in results if r.edition == "email" and r.language == "en")
     loaded = load_issue(root, month, language=email.language)
-    fit, _ = _lay_out(loaded, _typesetter(loaded))
+    layout = _lay_out(loaded, _typesetter(loaded))
     images = {photo.source: photo.path.as_uri() for photo in email.photos}
-    target.write_text(render_html(loaded, images=images, fit=fit))
+    target.write_text(render_html(loaded, images=images, fit=layout.fit, pages=layout.pages))
     confine_fonts(root / "fonts")
     return {
         "base_url": layout_folder(loaded).resolve().as_uri() + "/",
@@ -283,21 +286,28 @@ def _write_bare_html(root: Path, month: str, results: Sequence[Any], target: Pat
 
 
 def _warm_task(payload: Json) -> Json:
-    """Build the email edition, then rebuild it after each of several one-story text edits."""
-    from bulletin.build import build_issue
+    """Build the email edition, then again after each of several one-story text edits.
+
+    The builds are those of ``bulletin watch`` (its wait for the editor to
+    finish writing aside), each timed with its stages.
+    """
+    from bulletin.watch import Watcher
 
     root, out, month = Path(payload["root"]), Path(payload["out"]), payload["month"]
     issue_file = root / "issues" / month / "issue.yaml"
-    start = time.perf_counter()
-    build_issue(root, month, out, edition="email", language="en")
-    first = time.perf_counter() - start
-    times = []
+    watcher = Watcher(root, month, out, edition="email", language="en")
+    first = watcher.build()
+    assert not first.problems, first.problems
+    times, stages = [], []
     for number in range(payload["edits"]):
         edit_story(issue_file, number)
-        start = time.perf_counter()
-        build_issue(root, month, out, edition="email", language="en")
-        times.append(time.perf_counter() - start)
-    return {"first": first, "rebuilds": times}
+        totals: dict[str, float] = {}
+        with _timed_stages(totals):
+            rebuild = watcher.handle([issue_file])
+        assert rebuild is not None and not rebuild.problems, rebuild
+        times.append(rebuild.seconds)
+        stages.append(totals)
+    return {"first": first.seconds, "rebuilds": times, "stages": stages}
 
 
 def _bare_task(payload: Json) -> Json:
@@ -409,7 +419,6 @@ def bench_sample(work: Path, settings: Settings) -> Json:
         for _ in range(settings.runs)
     ]
     figures["cold_email_again"] = median([run.seconds for run in again])
-    figures["cold_email_max_rss_mb"] = max(run.max_rss_mb for run in cold_email)
 
     environment = {**os.environ, "FONTCONFIG_FILE": bare["fontconfig"]}
     bare_command = [
@@ -436,6 +445,10 @@ def bench_sample(work: Path, settings: Settings) -> Json:
     figures["warm_first"] = warm.result["first"]
     figures["warm_rebuilds"] = warm.result["rebuilds"]
     figures["warm_rebuild"] = median(warm.result["rebuilds"])
+    figures["warm_stages"] = {
+        stage: median([totals.get(stage, 0.0) for totals in warm.result["stages"]])
+        for stage in STAGES
+    }
     figures["load_after"] = load_average()
     return figures
 
@@ -444,19 +457,12 @@ def bench_camera(work: Path, settings: Settings) -> Json:
     """Time the sample with 24-megapixel camera photos, all editions, and give the file sizes."""
     project = copy_project(work / "camera")
     camera_photos(project / "issues" / SAMPLE / "photos")
-    command = [
-        str(Path(sys.executable).with_name("bulletin")),
-        "build",
-        SAMPLE,
-        "--root",
-        str(project),
-        "--language",
-        "en",
-    ]
-    first = [
-        run_process([*command, "--out", str(work / f"camera-{n}")]) for n in range(settings.runs)
-    ]
-    again = [run_process([*command, "--out", str(work / "camera-0")]) for _ in range(settings.runs)]
+
+    def build(out: Path) -> Run:
+        return run_child("build", root=str(project), month=SAMPLE, out=str(out), language="en")
+
+    first = [build(work / f"camera-{n}") for n in range(settings.runs)]
+    again = [build(work / "camera-0") for _ in range(settings.runs)]
     sizes = {
         path.name: path.stat().st_size
         for path in sorted((work / "camera-0" / SAMPLE).glob("*.pdf"))
@@ -464,7 +470,7 @@ def bench_camera(work: Path, settings: Settings) -> Json:
     return {
         "first": median([run.seconds for run in first]),
         "again": median([run.seconds for run in again]),
-        "max_rss_mb": max(run.max_rss_mb for run in first),
+        "peak_mb": max(run.result["peak_mb"] for run in first),
         "files": sizes,
     }
 
@@ -499,7 +505,7 @@ def bench_scaling(work: Path, settings: Settings) -> Json:
                 "build": build,
                 "per_page": build / made,
                 "process": median([run.seconds for run in runs]),
-                "max_rss_mb": max(run.max_rss_mb for run in runs),
+                "peak_mb": max(run.result["peak_mb"] for run in runs),
             }
         )
     return {"sizes": rows}
@@ -614,7 +620,7 @@ def report(figures: Json) -> str:
         add("Sample with 24-megapixel camera photos, every edition in English")
         add(
             f"  first build (no prepared photos): {camera['first']:.2f} s, "
-            f"again {camera['again']:.2f} s, peak memory {camera['max_rss_mb']:.0f} MB"
+            f"again {camera['again']:.2f} s, peak memory {camera['peak_mb']:.0f} MB"
         )
         for name, size in camera["files"].items():
             add(f"  {name:<48}{size / 1e6:6.2f} MB")
@@ -627,7 +633,7 @@ def report(figures: Json) -> str:
         for row in scaling["sizes"]:
             add(
                 f"  {row['pages']:>9} {row['blocks']:>9} {row['build']:>9.2f} "
-                f"{row['per_page']:>9.3f} {row['process']:>9.2f} {row['max_rss_mb']:>9.0f}"
+                f"{row['per_page']:>9.3f} {row['process']:>9.2f} {row['peak_mb']:>9.0f}"
             )
         first, last = scaling["sizes"][0], scaling["sizes"][-1]
         add(
