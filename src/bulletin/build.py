@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -38,6 +40,9 @@ PPI_STEP = 0.85
 # Layouts with the contents list's page numbers written in, before leaving
 # them to the engine's target-counter() (see _render_numbered).
 NUMBERING_ATTEMPTS = 2
+# Where a build notes the pages its stories started on, in the cache folder:
+# the next build's first guess for its contents list (checked, never trusted).
+PAGES_CACHE = "pages"
 
 
 @dataclass
@@ -57,6 +62,8 @@ class Session:
     """The fit chosen last, by month and language."""
     photos: dict[tuple[Path, int, int], PhotoInfo] = field(default_factory=dict)
     """Photos found sound, by file, modification time (ns) and size."""
+    trial_pages: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
+    """The pages the stories started on in the last trial layout, by month and language."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +114,10 @@ def build_issue(
     With a ``session`` kept from an earlier build, the photo heights chosen
     then are tried first, without a trial layout: they are kept if the fit,
     measuring the new layout, chooses them again.
+
+    The pages the stories started on are noted in ``out/.cache/pages/``: the
+    next build prints them in its trial layout's contents list, which saves
+    the engine passes that find them, if they are still right (checked).
     """
     source = load_issue(root, month)
     photos = dict(check_photos(source, checked=session.photos if session else None))
@@ -119,6 +130,7 @@ def build_issue(
     cache_dir = out / ".cache"
     typesetter = _typesetter(source, cache_dir, session)
     made: list[tuple[str, Edition, _Typeset]] = []
+    notes: list[tuple[Path, dict[str, int]]] = []
     for edition_language in dict.fromkeys(languages):
         loaded = (
             source
@@ -129,9 +141,20 @@ def build_issue(
         name = f"{loaded.publication.slug}-{month}{suffix}"
         editions = plan_editions(loaded, out / month, name, edition)
         key = (month, edition_language)
-        layout = _lay_out(loaded, typesetter, guess=session.fits.get(key) if session else None)
+        noted = cache_dir / PAGES_CACHE / f"{month}-{edition_language}.json"
+        trial_pages = session.trial_pages.get(key) if session else None
+        layout = _lay_out(
+            loaded,
+            typesetter,
+            guess=session.fits.get(key) if session else None,
+            trial_pages=trial_pages if trial_pages is not None else _read_pages(noted),
+        )
         if session is not None:
             session.fits[key] = layout.chosen
+            if layout.trial_pages:
+                session.trial_pages[key] = layout.trial_pages
+        if layout.trial_pages:
+            notes.append((noted, layout.trial_pages))
         laid_out = layout.laid_out
         _check_budget(loaded, laid_out.page_count)
         # The layout with the photos as they are tells the size each is
@@ -157,6 +180,8 @@ def build_issue(
                 tuple(typeset.photos.values()),
             )
         )
+    for path, pages in notes:
+        _note_pages(path, pages)
     return results
 
 
@@ -206,10 +231,22 @@ class _Layout:
     """The layout (not written)."""
     pages: dict[str, int]
     """The page each story starts on, counted from 1."""
+    trial_pages: dict[str, int] = field(default_factory=dict)
+    """The same in the trial layout, if there was one."""
 
 
-def _lay_out(loaded: LoadedIssue, typesetter: Typesetter, *, guess: Fit | None = None) -> _Layout:
-    """Return the issue laid out with photo heights that pack its pages."""
+def _lay_out(
+    loaded: LoadedIssue,
+    typesetter: Typesetter,
+    *,
+    guess: Fit | None = None,
+    trial_pages: Mapping[str, int] | None = None,
+) -> _Layout:
+    """Return the issue laid out with photo heights that pack its pages.
+
+    ``guess`` is a fit to try first, without a trial layout; ``trial_pages``
+    the pages the stories are likely to start on in the trial layout.
+    """
     if guess is not None:
         # Heights chosen for an earlier version of the issue: if the fit,
         # measuring this layout, chooses them again, it is the final one.
@@ -218,10 +255,14 @@ def _lay_out(loaded: LoadedIssue, typesetter: Typesetter, *, guess: Fit | None =
             return layout
         log.info("the earlier photo heights no longer fit the issue: measuring it afresh")
     # A trial layout measures the stories; the next one sizes photos to fit.
-    trial = typesetter.render_pdf(render_html(loaded), write=False)
+    ids = [block.id for block in loaded.issue.stories]
+    trial = _render_numbered(
+        typesetter, lambda pages: render_html(loaded, pages=pages), trial_pages or {}, ids
+    )
     chosen = fit_photos(trial.document)
+    found = _start_pages(trial.document, ids)
     del trial  # the final layout need not share memory with it
-    return _fitted(loaded, typesetter, chosen)
+    return replace(_fitted(loaded, typesetter, chosen), trial_pages=found)
 
 
 def _fitted(loaded: LoadedIssue, typesetter: Typesetter, chosen: Fit) -> _Layout:
@@ -269,6 +310,23 @@ def _render_numbered(
         log.debug("contents list: guessed pages %s, found %s", pages, found)
         pages = found
     return typesetter.render_pdf(html_for(None), write=False, **options)
+
+
+def _read_pages(path: Path) -> dict[str, int]:
+    """Return the pages a build noted in ``path``, or none if it holds none."""
+    try:
+        noted = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(noted, dict):
+        return {}
+    return {key: value for key, value in noted.items() if isinstance(value, int)}
+
+
+def _note_pages(path: Path, pages: Mapping[str, int]) -> None:
+    # A note that cannot be written only costs the next build some time.
+    with contextlib.suppress(BulletinError):
+        write_output(path, json.dumps(pages, sort_keys=True).encode())
 
 
 def _start_pages(document: Any, ids: Sequence[str]) -> dict[str, int]:
