@@ -8,11 +8,12 @@ VENV ?= .venv
 PYTHON ?= python3
 PYTEST_ARGS ?=
 ARCHIVE_ARGS ?=
+BENCH_ARGS ?=
 
 BIN := $(VENV)/bin
 export VENV PYTHON
 
-.PHONY: help issue check test lint setup setup-test need-month
+.PHONY: help issue watch check test lint setup setup-test need-month
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -30,6 +31,9 @@ need-month:
 issue: need-month setup ## Build the bulletin of MONTH: make issue MONTH=2021-05
 	@$(BIN)/bulletin build $(MONTH) --root $(ROOT) --out $(OUT)
 
+watch: need-month setup ## Rebuild MONTH's email edition on every change: make watch MONTH=2021-05
+	@$(BIN)/bulletin watch $(MONTH) --root $(ROOT) --out $(OUT)
+
 check: need-month setup ## Preflight MONTH before printing: make check MONTH=2021-05
 	@$(BIN)/bulletin check $(MONTH) --root $(ROOT)
 
@@ -37,8 +41,12 @@ check: need-month setup ## Preflight MONTH before printing: make check MONTH=202
 archive: setup ## Build every issue and the download site in OUT/site (ARCHIVE_ARGS=--republish)
 	@$(BIN)/bulletin archive --root $(ROOT) --out $(OUT) $(ARCHIVE_ARGS)
 
+.PHONY: bench
+bench: setup ## Measure build speed and write OUT/bench.json (BENCH_ARGS=--quick: fewer runs)
+	@$(BIN)/python benchmarks/bench.py --out $(OUT)/bench.json $(BENCH_ARGS)
+
 test: setup-test ## Run every test
 	@$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: setup-test ## Check style (ruff) and types (mypy --strict)
-	@$(BIN)/ruff check src tests scripts && $(BIN)/ruff format --check src tests scripts && $(BIN)/mypy
+	@$(BIN)/ruff check src tests scripts benchmarks && $(BIN)/ruff format --check src tests scripts benchmarks && $(BIN)/mypy

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,33 @@ PLACED_TOLERANCE = 0.01
 # resolution by this factor, until both reach their floors.
 QUALITY_STEP = 8
 PPI_STEP = 0.85
+# Layouts with the contents list's page numbers written in, before leaving
+# them to the engine's target-counter() (see _render_numbered).
+NUMBERING_ATTEMPTS = 2
+# Where a build notes the pages its stories started on, in the cache folder:
+# the next build's first guess for its contents list (checked, never trusted).
+PAGES_CACHE = "pages"
+
+
+@dataclass
+class Session:
+    """What a long-running process keeps from one build of a project to the next.
+
+    ``bulletin watch`` builds an issue again after each edit. Kept in memory
+    between builds: the typesetter (WeasyPrint's font configuration and its
+    caches), the photos already checked, and the photo heights chosen last
+    time, tried first (see :func:`build_issue`). Start a new session when the
+    fonts change.
+    """
+
+    typesetters: dict[tuple[Path, ...], Typesetter] = field(default_factory=dict)
+    """Typesetters by layout folder, readable folders and fonts folder."""
+    fits: dict[tuple[str, str], Fit] = field(default_factory=dict)
+    """The fit chosen last, by month and language."""
+    photos: dict[tuple[Path, int, int], PhotoInfo] = field(default_factory=dict)
+    """Photos found sound, by file, modification time (ns) and size."""
+    trial_pages: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
+    """The pages the stories started on in the last trial layout, by month and language."""
 
 
 @dataclass(frozen=True)
@@ -74,15 +103,24 @@ def build_issue(
     *,
     language: str | None = None,
     edition: str | None = None,
+    session: Session | None = None,
 ) -> list[BuildResult]:
     """Typeset the issue of ``month`` under ``root`` into ``out``; return what was written.
 
     Every edition (email, print, archive) is built in every language the
     issue has, or only ``edition`` or ``language``; all are laid out and
     checked before the first file is written.
+
+    With a ``session`` kept from an earlier build, the photo heights chosen
+    then are tried first, without a trial layout: they are kept if the fit,
+    measuring the new layout, chooses them again.
+
+    The pages the stories started on are noted in ``out/.cache/pages/``: the
+    next build prints them in its trial layout's contents list, which saves
+    the engine passes that find them, if they are still right (checked).
     """
     source = load_issue(root, month)
-    photos = dict(check_photos(source))
+    photos = dict(check_photos(source, checked=session.photos if session else None))
     logo = source.publication.logo
     if logo and (info := describe_image(Path(logo))):
         # A raster logo goes through the pipeline like a photo (transparency kept).
@@ -90,8 +128,9 @@ def build_issue(
     main = source.publication.language
     languages = [language] if language else [main, *issue_languages(root, month)]
     cache_dir = out / ".cache"
-    typesetter = _typesetter(source, cache_dir)
+    typesetter = _typesetter(source, cache_dir, session)
     made: list[tuple[str, Edition, _Typeset]] = []
+    notes: list[tuple[Path, dict[str, int]]] = []
     for edition_language in dict.fromkeys(languages):
         loaded = (
             source
@@ -101,13 +140,28 @@ def build_issue(
         suffix = "" if edition_language == main else f"-{edition_language}"
         name = f"{loaded.publication.slug}-{month}{suffix}"
         editions = plan_editions(loaded, out / month, name, edition)
-        fit, laid_out = _lay_out(loaded, typesetter)
+        key = (month, edition_language)
+        noted = cache_dir / PAGES_CACHE / f"{month}-{edition_language}.json"
+        trial_pages = session.trial_pages.get(key) if session else None
+        layout = _lay_out(
+            loaded,
+            typesetter,
+            guess=session.fits.get(key) if session else None,
+            trial_pages=trial_pages if trial_pages is not None else _read_pages(noted),
+        )
+        if session is not None:
+            session.fits[key] = layout.chosen
+            if layout.trial_pages:
+                session.trial_pages[key] = layout.trial_pages
+        if layout.trial_pages:
+            notes.append((noted, layout.trial_pages))
+        laid_out = layout.laid_out
         _check_budget(loaded, laid_out.page_count)
         # The layout with the photos as they are tells the size each is
         # placed at and the part of it that shows: each edition's photos are
         # made for exactly that.
         jobs = plan_photos(measure_placements(laid_out.document, _sources(photos)), photos)
-        laid = _Laid(loaded, typesetter, fit, laid_out, jobs, cache_dir)
+        laid = _Laid(loaded, typesetter, layout.fit, laid_out, layout.pages, jobs, cache_dir)
         made.extend((edition_language, each, _typeset_edition(laid, each)) for each in editions)
     results = []
     for edition_language, each, typeset in made:
@@ -126,6 +180,8 @@ def build_issue(
                 tuple(typeset.photos.values()),
             )
         )
+    for path, pages in notes:
+        _note_pages(path, pages)
     return results
 
 
@@ -135,35 +191,153 @@ def typeset_issue(loaded: LoadedIssue, *, write: bool = True) -> RenderedPdf:
     The original photos are placed; with ``write`` false the final layout is
     not drawn, and ``data`` is empty.
     """
-    return _lay_out(loaded, _typesetter(loaded), write=write)[1]
+    typesetter = _typesetter(loaded)
+    laid_out = _lay_out(loaded, typesetter).laid_out
+    return typesetter.write_pdf(laid_out) if write else laid_out
 
 
-def _typesetter(loaded: LoadedIssue, cache_dir: Path | None = None) -> Typesetter:
+def _typesetter(
+    loaded: LoadedIssue, cache_dir: Path | None = None, session: Session | None = None
+) -> Typesetter:
     layout_dir = layout_folder(loaded)
     folders = [loaded.issue_dir, layout_dir, loaded.root / "issues"]
-    return Typesetter(
-        base_dir=layout_dir,
+    if cache_dir:
         # Prepared photos are read from the cache.
-        folders=[*folders, cache_dir] if cache_dir else folders,
-        fonts_dir=loaded.root / "fonts",
+        folders.append(cache_dir)
+    fonts_dir = loaded.root / "fonts"
+    key = (layout_dir, fonts_dir, *folders)
+    if session is not None and key in session.typesetters:
+        return session.typesetters[key]
+    typesetter = Typesetter(
+        base_dir=layout_dir,
+        folders=folders,
+        fonts_dir=fonts_dir,
         source=loaded.problem((), "").file,
     )
+    if session is not None:
+        session.typesetters[key] = typesetter
+    return typesetter
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """An issue laid out with photo heights that pack its pages."""
+
+    chosen: Fit
+    """The fit chosen from the measured stories."""
+    fit: Fit
+    """The fit laid out: the chosen one, or it without its closing space."""
+    laid_out: RenderedPdf
+    """The layout (not written)."""
+    pages: dict[str, int]
+    """The page each story starts on, counted from 1."""
+    trial_pages: dict[str, int] = field(default_factory=dict)
+    """The same in the trial layout, if there was one."""
 
 
 def _lay_out(
-    loaded: LoadedIssue, typesetter: Typesetter, *, write: bool = False
-) -> tuple[Fit, RenderedPdf]:
-    """Return photo heights that pack the pages, and the issue laid out with them."""
-    # A trial layout measures the stories; the second one sizes photos to fit.
-    trial = typesetter.render_pdf(render_html(loaded), write=False)
-    fit = fit_photos(trial.document)
-    laid_out = typesetter.render_pdf(render_html(loaded, fit=fit), write=write)
+    loaded: LoadedIssue,
+    typesetter: Typesetter,
+    *,
+    guess: Fit | None = None,
+    trial_pages: Mapping[str, int] | None = None,
+) -> _Layout:
+    """Return the issue laid out with photo heights that pack its pages.
+
+    ``guess`` is a fit to try first, without a trial layout; ``trial_pages``
+    the pages the stories are likely to start on in the trial layout.
+    """
+    if guess is not None:
+        # Heights chosen for an earlier version of the issue: if the fit,
+        # measuring this layout, chooses them again, it is the final one.
+        layout = _fitted(loaded, typesetter, guess)
+        if guess.same_choice(fit_photos(layout.laid_out.document)):
+            return layout
+        log.info("the earlier photo heights no longer fit the issue: measuring it afresh")
+    # A trial layout measures the stories; the next one sizes photos to fit.
+    ids = [block.id for block in loaded.issue.stories]
+    trial = _render_numbered(
+        typesetter, lambda pages: render_html(loaded, pages=pages), trial_pages or {}, ids
+    )
+    chosen = fit_photos(trial.document)
+    found = _start_pages(trial.document, ids)
+    del trial  # the final layout need not share memory with it
+    return replace(_fitted(loaded, typesetter, chosen), trial_pages=found)
+
+
+def _fitted(loaded: LoadedIssue, typesetter: Typesetter, chosen: Fit) -> _Layout:
+    """Return the issue laid out with the photo heights of ``chosen``."""
+    ids = [block.id for block in loaded.issue.stories]
+    fit = chosen
+    laid_out = _render_numbered(
+        typesetter, lambda pages: render_html(loaded, fit=fit, pages=pages), chosen.start_pages, ids
+    )
     if laid_out.page_count > fit.pages and fit.closing_space_mm:
         # The engine paginated a line longer than the simulation: give up the
         # closing space rather than push the contacts onto a page of their own.
         fit = replace(fit, closing_space_mm=0)
-        laid_out = typesetter.render_pdf(render_html(loaded, fit=fit), write=write)
-    return fit, laid_out
+        laid_out = _render_numbered(
+            typesetter,
+            lambda pages: render_html(loaded, fit=fit, pages=pages),
+            _start_pages(laid_out.document, ids),
+            ids,
+        )
+    return _Layout(chosen, fit, laid_out, _start_pages(laid_out.document, ids))
+
+
+def _render_numbered(
+    typesetter: Typesetter,
+    html_for: Callable[[Mapping[str, int] | None], str],
+    guess: Mapping[str, int],
+    ids: Sequence[str],
+    **options: Any,
+) -> RenderedPdf:
+    """Return the layout (not written) of ``html_for(pages)`` whose contents list is right.
+
+    The contents list prints the page each story starts on. Left to the
+    engine (target-counter), page 1 is laid out again in each pass that
+    resolves them; written in from ``guess``, one pass does. The written
+    pages are checked against where the stories landed: a wrong guess is
+    replaced by what the layout found, and after NUMBERING_ATTEMPTS the
+    engine is left to resolve them.
+    """
+    pages = dict(guess)
+    for _ in range(NUMBERING_ATTEMPTS if pages else 0):
+        rendered = typesetter.render_pdf(html_for(pages), write=False, **options)
+        found = _start_pages(rendered.document, ids)
+        if found == pages:
+            return rendered
+        log.debug("contents list: guessed pages %s, found %s", pages, found)
+        pages = found
+    return typesetter.render_pdf(html_for(None), write=False, **options)
+
+
+def _read_pages(path: Path) -> dict[str, int]:
+    """Return the pages a build noted in ``path``, or none if it holds none."""
+    try:
+        noted = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(noted, dict):
+        return {}
+    return {key: value for key, value in noted.items() if isinstance(value, int)}
+
+
+def _note_pages(path: Path, pages: Mapping[str, int]) -> None:
+    # A note that cannot be written only costs the next build some time.
+    with contextlib.suppress(BulletinError):
+        write_output(path, json.dumps(pages, sort_keys=True).encode())
+
+
+def _start_pages(document: Any, ids: Sequence[str]) -> dict[str, int]:
+    """Return the page each of ``ids`` starts on in the laid-out ``document``, from 1."""
+    wanted = set(ids)
+    found: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for name in page.anchors:
+            if name in wanted:
+                found.setdefault(name, number)
+    return found
 
 
 def _sources(photos: Mapping[Path, PhotoInfo]) -> dict[str, Path]:
@@ -179,6 +353,7 @@ class _Laid:
     typesetter: Typesetter
     fit: Fit
     laid_out: RenderedPdf
+    pages: dict[str, int]
     jobs: Sequence[PhotoJob]
     cache_dir: Path
 
@@ -200,15 +375,20 @@ def _typeset(laid: _Laid, edition: Edition, *, ppi: int, quality: int) -> _Types
         **edition.options,
     }
     if edition.stylesheet or edition_stylesheet(loaded, edition.name):
-        # Its own page set-up or style sheet: a layout of its own.
-        html = render_html(
-            loaded,
-            images={source: photo.url for source, photo in prepared.items()},
-            fit=laid.fit,
-            edition=edition.name,
+        # Its own page set-up or style sheet: a layout of its own, with the
+        # pages of the shared one (the edition must not move text).
+        placed = {source: photo.url for source, photo in prepared.items()}
+        laid_out = _render_numbered(
+            laid.typesetter,
+            lambda pages: render_html(
+                loaded, images=placed, fit=laid.fit, edition=edition.name, pages=pages
+            ),
+            laid.pages,
+            [block.id for block in loaded.issue.stories],
+            stylesheets=[edition.stylesheet] if edition.stylesheet else [],
+            **common,
         )
-        stylesheets = [edition.stylesheet] if edition.stylesheet else []
-        rendered = laid.typesetter.render_pdf(html, stylesheets=stylesheets, **common)
+        rendered = laid.typesetter.write_pdf(laid_out, **common)
     else:
         # The same pages with other photos: the shared layout, written again.
         images = {source.as_uri(): photo.url for source, photo in prepared.items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -14,6 +15,7 @@ from bulletin.errors import BulletinError
 
 if TYPE_CHECKING:
     from bulletin.archive import Progress
+    from bulletin.watch import Rebuild
 
 app = typer.Typer(
     help="Typeset an organisation's monthly bulletin from issues/YYYY-MM/issue.yaml.",
@@ -84,6 +86,59 @@ def build(
         raise _fail(error) from None
     for result in results:
         typer.echo(f"{result.path} ({result.page_count} pages, {result.size / 1e6:.2f} MB)")
+
+
+@app.command()
+def watch(
+    month: MonthArgument,
+    *,
+    root: RootOption = Path("."),
+    out: OutOption = None,
+    language: Annotated[
+        str | None,
+        typer.Option("--language", help="Build only this language (default: every one)."),
+    ] = None,
+    edition: Annotated[
+        str,
+        typer.Option(
+            "--edition", help="The edition to build: email (the default), print, archive, or all."
+        ),
+    ] = "email",
+) -> None:
+    """Build MONTH, then build it again on every change to the issue, its layout or its fonts.
+
+    One process stays warm, so a text edit is in the PDF a few seconds later.
+    A mistake is reported and the last good PDF kept; watching goes on until Ctrl-C.
+    """
+    from bulletin.watch import Watcher, watch_issue
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    watcher = Watcher(
+        root,
+        month,
+        (out or root / "out").resolve(),
+        edition=None if edition == "all" else edition,
+        language=language,
+    )
+    typer.echo(f"watching issues/{month}, issues/, layouts/ and fonts/ (Ctrl-C to stop)")
+    # Ctrl-C is how watching ends: not a failure.
+    with contextlib.suppress(KeyboardInterrupt):
+        watch_issue(watcher, _report_rebuild)
+
+
+def _report_rebuild(rebuild: Rebuild) -> None:
+    changed = ", ".join(path.name for path in rebuild.changed)
+    cause = f" after a change to {changed}" if changed else ""
+    if rebuild.problems:
+        for problem in rebuild.problems:
+            typer.echo(str(problem), err=True)
+        typer.echo(
+            f"not built{cause} ({rebuild.seconds:.1f} s): the last good PDF is kept", err=True
+        )
+        return
+    typer.echo(f"built in {rebuild.seconds:.1f} s{cause}:")
+    for result in rebuild.results:
+        typer.echo(f"  {result.path} ({result.page_count} pages, {result.size / 1e6:.2f} MB)")
 
 
 @app.command()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 PX_PER_MM = 96 / 25.4
@@ -63,6 +63,8 @@ class Pages:
     """Content height of the following pages."""
     tail: float
     """Height of what follows the last block and never breaks (contacts), with its margin."""
+    first_page: int = 0
+    """The page the first block starts on, counted from 0 (later when the contents list is long)."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,16 @@ class Fit:
     """Empty space left at page feet before the last page, in mm."""
     closing_space_mm: int
     """Room left on the last page, added above the contacts so they close the page (mm)."""
+    start_pages: dict[str, int] = field(default_factory=dict)
+    """The page each block is predicted to start on, counted from 1 as printed."""
+
+    def same_choice(self, other: Fit) -> bool:
+        """Return whether ``other`` lays the issue out as this fit does (photos, pages, closing)."""
+        return (self.heights_mm, self.pages, self.closing_space_mm) == (
+            other.heights_mm,
+            other.pages,
+            other.closing_space_mm,
+        )
 
 
 def fit_photos(document: Any) -> Fit:
@@ -88,25 +100,26 @@ def fit_photos(document: Any) -> Fit:
 def choose_heights(pages: Pages, blocks: Sequence[Block]) -> Fit:
     """Return the photo heights that give the fewest pages, then the smallest holes."""
     # Dynamic programming over blocks; a state is where the page ends so far.
-    # Key: (page index, position rounded to 1 px); value: (cost, holes, choices).
-    states: dict[tuple[int, int], tuple[float, float, tuple[int, ...]]] = {
-        (0, round(pages.first_used)): (0.0, 0.0, ())
+    # Key: (page index, position rounded to 1 px); value: (cost, holes, choices,
+    # the page each block starts on).
+    states: dict[tuple[int, int], tuple[float, float, tuple[int, ...], tuple[int, ...]]] = {
+        (0, round(pages.first_used)): (0.0, 0.0, (), ())
     }
     for block in blocks:
         options = PHOTO_HEIGHTS_MM if block.photo else (0,)
-        following: dict[tuple[int, int], tuple[float, float, tuple[int, ...]]] = {}
-        for (page, position), (cost, holes, chosen) in states.items():
+        following: dict[tuple[int, int], tuple[float, float, tuple[int, ...], tuple[int, ...]]] = {}
+        for (page, position), (cost, holes, chosen, starts) in states.items():
             for height in options:
-                new_page, new_position, hole = _place(pages, block, page, position, height)
+                start, new_page, new_position, hole = _place(pages, block, page, position, height)
                 new_holes = holes + hole
                 penalty = abs(height - DEFAULT_PHOTO_MM) * 0.6 if block.photo else 0.0
                 new_cost = cost + _hole_cost(hole) + penalty
                 key = (new_page, round(new_position))
                 if key not in following or following[key][0] > new_cost:
-                    following[key] = (new_cost, new_holes, (*chosen, height))
+                    following[key] = (new_cost, new_holes, (*chosen, height), (*starts, start))
         states = following
-    best: tuple[float, int, float, float, tuple[int, ...]] | None = None
-    for (page, position), (cost, holes, chosen) in states.items():
+    best: tuple[float, int, float, float, tuple[int, ...], tuple[int, ...]] | None = None
+    for (page, position), (cost, holes, chosen, starts) in states.items():
         end_page, end, hole = _place_tail(pages, page, position)
         total = (end_page + 1) * 10_000 + cost + _hole_cost(hole)
         if end_page > page:
@@ -115,16 +128,21 @@ def choose_heights(pages: Pages, blocks: Sequence[Block]) -> Fit:
             total += LONE_CLOSING_PAGE_COST
         if best is None or total < best[0]:
             room = _capacity(pages, end_page) - end
-            best = (total, end_page + 1, holes + hole, room, chosen)
+            best = (total, end_page + 1, holes + hole, room, chosen, starts)
     assert best is not None, "a layout always has at least one state"
-    _, page_count, holes, room, choices = best
+    _, page_count, holes, room, choices, starts = best
     heights = {
         block.id: height for block, height in zip(blocks, choices, strict=True) if block.photo
     }
     # Leave a little of the predicted room unused: the engine's pagination may
     # differ from the simulation by a line.
     closing = max(0, math.floor(room / PX_PER_MM - CLOSING_SAFETY_MM))
-    return Fit(heights, page_count, holes / PX_PER_MM, closing)
+    # The simulation counts pages from the first block's; the contents list
+    # prints them counted from the cover.
+    start_pages = {
+        block.id: pages.first_page + start + 1 for block, start in zip(blocks, starts, strict=True)
+    }
+    return Fit(heights, page_count, holes / PX_PER_MM, closing, start_pages)
 
 
 def _hole_cost(hole: float) -> float:
@@ -137,8 +155,8 @@ def _capacity(pages: Pages, page: int) -> float:
 
 def _place(
     pages: Pages, block: Block, page: int, position: float, photo_mm: int
-) -> tuple[int, float, float]:
-    """Return (page, position, hole) after placing ``block`` at ``position`` of ``page``."""
+) -> tuple[int, int, float, float]:
+    """Return (start page, page, position, hole) after placing ``block`` at ``position``."""
     photo = photo_mm * PX_PER_MM
     hole = 0.0
     margin = block.margin if position > 0 else 0.0
@@ -146,6 +164,7 @@ def _place(
     if position + margin + start > _capacity(pages, page) and position > 0:
         hole = _capacity(pages, page) - position
         page, position, margin = page + 1, 0.0, 0.0
+    start_page = page
     position += margin + block.fixed + photo
     lines = block.lines
     while lines:
@@ -161,7 +180,7 @@ def _place(
         # lines of every column go over.
         lines = max(lines - block.columns * rows, WIDOW_LINES * block.columns)
         page, position = page + 1, 0.0
-    return page, position, hole
+    return start_page, page, position, hole
 
 
 def _place_tail(pages: Pages, page: int, position: float) -> tuple[int, float, float]:
@@ -183,6 +202,7 @@ def measure_layout(document: Any) -> tuple[Pages, list[Block]]:
     columns: dict[str, int] = {}
     order: list[str] = []
     first_used = 0.0
+    first_page = 0
     tail = 0.0
     for index, page in enumerate(document.pages):
         top = page._page_box.content_box_y()
@@ -191,8 +211,10 @@ def measure_layout(document: Any) -> tuple[Pages, list[Block]]:
             if block_id not in order:
                 order.append(block_id)
                 margins[block_id] = _margin_top(box)
-                if index == 0 and len(order) == 1:
-                    first_used = box.position_y - top
+                if len(order) == 1:
+                    first_page = index
+                    if index == 0:
+                        first_used = box.position_y - top
             # Measure by positions, not by summing boxes: margins collapse
             # through headers and figures and belong to no single box.
             content_top = box.position_y + float(box.margin_top)
@@ -246,7 +268,7 @@ def measure_layout(document: Any) -> tuple[Pages, list[Block]]:
                 body_height,
             )
         )
-    geometry = Pages(first.height, first_used, later.height, tail)
+    geometry = Pages(first.height, first_used, later.height, tail, first_page)
     return geometry, blocks
 
 

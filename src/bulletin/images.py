@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,8 +37,14 @@ class PhotoInfo:
     """Pixel mode as Pillow names it ("RGB", "CMYK", "I;16")."""
 
 
-def check_photos(loaded: LoadedIssue) -> dict[Path, PhotoInfo]:
-    """Return every photo of the issue, decoded once; raise one error listing all bad ones."""
+def check_photos(
+    loaded: LoadedIssue, *, checked: MutableMapping[tuple[Path, int, int], PhotoInfo] | None = None
+) -> dict[Path, PhotoInfo]:
+    """Return every photo of the issue, decoded once; raise one error listing all bad ones.
+
+    ``checked`` keeps the photos found sound by an earlier call, by file,
+    modification time and size: those are not decoded again.
+    """
     found: dict[Path, PhotoInfo] = {}
     problems: list[Problem] = []
     for index, block in enumerate(loaded.issue.stories):
@@ -50,13 +56,28 @@ def check_photos(loaded: LoadedIssue) -> dict[Path, PhotoInfo]:
                 continue
             loc = ("stories", index, "photos", number, "file")
             try:
-                found[path] = _inspect(path)
+                found[path] = _inspect_once(path, checked)
             except _Unusable as reason:
                 shown = path.relative_to(loaded.issue_dir.resolve()).as_posix()
                 problems.append(loaded.problem(loc, f"photo '{shown}' {reason}"))
     if problems:
         raise PhotoError(problems)
     return found
+
+
+def _inspect_once(
+    path: Path, checked: MutableMapping[tuple[Path, int, int], PhotoInfo] | None
+) -> PhotoInfo:
+    if checked is None:
+        return _inspect(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return _inspect(path)  # which says what is wrong
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    if key not in checked:
+        checked[key] = _inspect(path)
+    return checked[key]
 
 
 class _Unusable(Exception):

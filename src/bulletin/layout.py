@@ -32,12 +32,15 @@ def render_html(
     images: Mapping[Path, str] | None = None,
     fit: Fit | None = None,
     edition: str | None = None,
+    pages: Mapping[str, int] | None = None,
 ) -> str:
     """Return the issue's HTML document, ready for the layout engine.
 
     ``images`` maps a photo's file to the URL of the prepared file to place instead;
     ``fit`` sets photo heights and closing space that pack the pages (fit.py);
-    ``edition`` adds the layout's style sheet for it (``print.css``), if any.
+    ``edition`` adds the layout's style sheet for it (``print.css``), if any;
+    ``pages`` gives the page each story starts on, for the contents list,
+    when a layout of the issue has told (else the engine finds them).
     """
     layout_dir = layout_folder(loaded)
     environment = jinja2.Environment(
@@ -53,7 +56,7 @@ def render_html(
             str(layout_dir / ENTRY_TEMPLATE),
             f"the layout '{loaded.publication.layout}' has no {ENTRY_TEMPLATE}",
         ) from None
-    context = build_context(loaded, images or {}, fit)
+    context = build_context(loaded, images or {}, fit, pages)
     sheet = edition_stylesheet(loaded, edition) if edition else None
     context["edition_stylesheets"] = [sheet] if sheet else []
     return template.render(context)
@@ -80,7 +83,10 @@ def layout_folder(loaded: LoadedIssue) -> Path:
 
 
 def build_context(
-    loaded: LoadedIssue, images: Mapping[Path, str], fit: Fit | None = None
+    loaded: LoadedIssue,
+    images: Mapping[Path, str],
+    fit: Fit | None = None,
+    pages: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """Return the data the templates receive, formatted for print."""
     publication, issue = loaded.publication, loaded.issue
@@ -116,7 +122,10 @@ def build_context(
             "primary_tint": _tint(publication.colors.primary, 0.08),
         },
         "labels": labels,
-        "toc": [{"id": b.id, "kicker": b.kicker, "title": b.title} for b in issue.stories],
+        "toc": [
+            {"id": b.id, "kicker": b.kicker, "title": b.title, "page": (pages or {}).get(b.id, 0)}
+            for b in issue.stories
+        ],
         "blocks": blocks,
         "contacts": {
             "heading": publication.contacts.heading,

@@ -131,6 +131,26 @@ class Typesetter:
         self._judge(collected.records)
         return RenderedPdf(data, len(document.pages), document)
 
+    def write_pdf(
+        self,
+        laid_out: RenderedPdf,
+        *,
+        named: Mapping[str, Path] | None = None,
+        finisher: Callable[[Any, Any], None] | None = None,
+        source_date: int | None = None,
+        **options: Any,
+    ) -> RenderedPdf:
+        """Return ``laid_out`` (rendered with ``write`` false) written as PDF.
+
+        The same as rendering with ``write`` true, in two steps, so that a
+        layout can be judged before it is written.
+        """
+        self.fetcher.named = dict(named or {})
+        with _collect_log() as collected, _source_date_epoch(source_date):
+            data = laid_out.document.write_pdf(finisher=finisher, **options)
+        self._judge(collected.records)
+        return RenderedPdf(data, laid_out.page_count, laid_out.document)
+
     def rewrite_pdf(
         self,
         laid_out: RenderedPdf,
