@@ -51,15 +51,12 @@ class Session:
 
     ``bulletin watch`` builds an issue again after each edit. Kept in memory
     between builds: the typesetter (WeasyPrint's font configuration and its
-    caches), the photos already checked, and the photo heights chosen last
-    time, tried first (see :func:`build_issue`). Start a new session when the
-    fonts change.
+    caches), the photos already checked, and the pages the stories started
+    on in the last trial layout. Start a new session when the fonts change.
     """
 
     typesetters: dict[tuple[Path, ...], Typesetter] = field(default_factory=dict)
     """Typesetters by layout folder, readable folders and fonts folder."""
-    fits: dict[tuple[str, str], Fit] = field(default_factory=dict)
-    """The fit chosen last, by month and language."""
     photos: dict[tuple[Path, int, int], PhotoInfo] = field(default_factory=dict)
     """Photos found sound, by file, modification time (ns) and size."""
     trial_pages: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
@@ -111,10 +108,7 @@ def build_issue(
     issue has, or only ``edition`` or ``language``; all are laid out and
     checked before the first file is written.
 
-    With a ``session`` kept from an earlier build, the photo heights chosen
-    then are tried first, without a trial layout: they are kept if the fit,
-    measuring the new layout, chooses them again.
-
+    A ``session`` keeps what the next build of the same project can use.
     The pages the stories started on are noted in ``out/.cache/pages/``: the
     next build prints them in its trial layout's contents list, which saves
     the engine passes that find them, if they are still right (checked).
@@ -146,15 +140,11 @@ def build_issue(
         layout = _lay_out(
             loaded,
             typesetter,
-            guess=session.fits.get(key) if session else None,
             trial_pages=trial_pages if trial_pages is not None else _read_pages(noted),
         )
         if session is not None:
-            session.fits[key] = layout.chosen
-            if layout.trial_pages:
-                session.trial_pages[key] = layout.trial_pages
-        if layout.trial_pages:
-            notes.append((noted, layout.trial_pages))
+            session.trial_pages[key] = layout.trial_pages
+        notes.append((noted, layout.trial_pages))
         laid_out = layout.laid_out
         _check_budget(loaded, laid_out.page_count)
         # The layout with the photos as they are tells the size each is
@@ -223,66 +213,49 @@ def _typesetter(
 class _Layout:
     """An issue laid out with photo heights that pack its pages."""
 
-    chosen: Fit
-    """The fit chosen from the measured stories."""
     fit: Fit
-    """The fit laid out: the chosen one, or it without its closing space."""
+    """The photo heights and closing space laid out."""
     laid_out: RenderedPdf
     """The layout (not written)."""
     pages: dict[str, int]
     """The page each story starts on, counted from 1."""
-    trial_pages: dict[str, int] = field(default_factory=dict)
-    """The same in the trial layout, if there was one."""
+    trial_pages: dict[str, int]
+    """The same in the trial layout."""
 
 
 def _lay_out(
-    loaded: LoadedIssue,
-    typesetter: Typesetter,
-    *,
-    guess: Fit | None = None,
-    trial_pages: Mapping[str, int] | None = None,
+    loaded: LoadedIssue, typesetter: Typesetter, *, trial_pages: Mapping[str, int] | None = None
 ) -> _Layout:
     """Return the issue laid out with photo heights that pack its pages.
 
-    ``guess`` is a fit to try first, without a trial layout; ``trial_pages``
-    the pages the stories are likely to start on in the trial layout.
+    ``trial_pages`` are the pages the stories are likely to start on in the
+    trial layout (noted by an earlier build).
     """
-    if guess is not None:
-        # Heights chosen for an earlier version of the issue: if the fit,
-        # measuring this layout, chooses them again, it is the final one.
-        layout = _fitted(loaded, typesetter, guess)
-        if guess.same_choice(fit_photos(layout.laid_out.document)):
-            return layout
-        log.info("the earlier photo heights no longer fit the issue: measuring it afresh")
     # A trial layout measures the stories; the next one sizes photos to fit.
+    # Measuring a final layout instead would not do: the fit measures a story
+    # that breaks across a page otherwise than one that does not, and the
+    # two layouts break different stories.
     ids = [block.id for block in loaded.issue.stories]
     trial = _render_numbered(
         typesetter, lambda pages: render_html(loaded, pages=pages), trial_pages or {}, ids
     )
     chosen = fit_photos(trial.document)
-    found = _start_pages(trial.document, ids)
+    trial_found = _start_pages(trial.document, ids)
     del trial  # the final layout need not share memory with it
-    return replace(_fitted(loaded, typesetter, chosen), trial_pages=found)
 
+    def lay_out(fit: Fit, guess: Mapping[str, int]) -> RenderedPdf:
+        return _render_numbered(
+            typesetter, lambda pages: render_html(loaded, fit=fit, pages=pages), guess, ids
+        )
 
-def _fitted(loaded: LoadedIssue, typesetter: Typesetter, chosen: Fit) -> _Layout:
-    """Return the issue laid out with the photo heights of ``chosen``."""
-    ids = [block.id for block in loaded.issue.stories]
     fit = chosen
-    laid_out = _render_numbered(
-        typesetter, lambda pages: render_html(loaded, fit=fit, pages=pages), chosen.start_pages, ids
-    )
+    laid_out = lay_out(fit, chosen.start_pages)
     if laid_out.page_count > fit.pages and fit.closing_space_mm:
         # The engine paginated a line longer than the simulation: give up the
         # closing space rather than push the contacts onto a page of their own.
         fit = replace(fit, closing_space_mm=0)
-        laid_out = _render_numbered(
-            typesetter,
-            lambda pages: render_html(loaded, fit=fit, pages=pages),
-            _start_pages(laid_out.document, ids),
-            ids,
-        )
-    return _Layout(chosen, fit, laid_out, _start_pages(laid_out.document, ids))
+        laid_out = lay_out(fit, _start_pages(laid_out.document, ids))
+    return _Layout(fit, laid_out, _start_pages(laid_out.document, ids), trial_found)
 
 
 def _render_numbered(

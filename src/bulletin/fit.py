@@ -82,14 +82,6 @@ class Fit:
     start_pages: dict[str, int] = field(default_factory=dict)
     """The page each block is predicted to start on, counted from 1 as printed."""
 
-    def same_choice(self, other: Fit) -> bool:
-        """Return whether ``other`` lays the issue out as this fit does (photos, pages, closing)."""
-        return (self.heights_mm, self.pages, self.closing_space_mm) == (
-            other.heights_mm,
-            other.pages,
-            other.closing_space_mm,
-        )
-
 
 def fit_photos(document: Any) -> Fit:
     """Return lead photo heights that pack the laid-out ``document``'s stories best."""

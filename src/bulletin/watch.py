@@ -1,11 +1,14 @@
 """Watch an issue's files and build its PDFs again on every change, in one warm process.
 
-A build started afresh imports WeasyPrint, loads the fonts and lays the issue
-out twice (a trial layout, then one with the photo heights that pack the
-pages). Watching keeps all that in memory (a :class:`~bulletin.build.Session`):
-a text edit costs one layout and one write. A change that breaks the issue is
-reported and watching goes on; nothing is written, so the last good PDF stays
-until the next good build replaces it.
+A build started afresh imports WeasyPrint and loads the fonts and templates
+before it lays anything out. Watching keeps all that in memory, with the
+photos already checked and the pages the stories started on (a
+:class:`~bulletin.build.Session`): a text edit costs the two layouts of the
+fit (a trial layout, then one with the photo heights that pack the pages),
+each laying page 1 out once, and one write. The PDF is byte for byte what
+``bulletin build`` writes. A change that breaks the issue is reported and
+watching goes on; nothing is written, so the last good PDF stays until the
+next good build replaces it.
 """
 
 from __future__ import annotations
