@@ -37,6 +37,10 @@ OutOption = Annotated[
     Path | None,
     typer.Option("--out", help="Output folder (default: <root>/out).", file_okay=False),
 ]
+LanguageOption = Annotated[
+    str | None,
+    typer.Option("--language", help="Build only this language (default: every one)."),
+]
 MonthArgument = Annotated[str, typer.Argument(help="The issue's month, YYYY-MM.")]
 EditionOption = Annotated[
     str | None,
@@ -68,10 +72,7 @@ def build(
     *,
     root: RootOption = Path("."),
     out: OutOption = None,
-    language: Annotated[
-        str | None,
-        typer.Option("--language", help="Build only this language (default: every one)."),
-    ] = None,
+    language: LanguageOption = None,
     edition: EditionOption = None,
 ) -> None:
     """Build the bulletin PDFs of MONTH into OUT/MONTH/: each edition, in every language."""
@@ -94,10 +95,7 @@ def watch(
     *,
     root: RootOption = Path("."),
     out: OutOption = None,
-    language: Annotated[
-        str | None,
-        typer.Option("--language", help="Build only this language (default: every one)."),
-    ] = None,
+    language: LanguageOption = None,
     edition: Annotated[
         str,
         typer.Option(
