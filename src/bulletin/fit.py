@@ -65,6 +65,8 @@ class Pages:
     """Height of what follows the last block and never breaks (contacts), with its margin."""
     first_page: int = 0
     """The page the first block starts on, counted from 0 (later when the contents list is long)."""
+    first_offset: float = 0.0
+    """Where the first block starts on that page."""
 
 
 @dataclass(frozen=True)
@@ -92,26 +94,25 @@ def fit_photos(document: Any) -> Fit:
 def choose_heights(pages: Pages, blocks: Sequence[Block]) -> Fit:
     """Return the photo heights that give the fewest pages, then the smallest holes."""
     # Dynamic programming over blocks; a state is where the page ends so far.
-    # Key: (page index, position rounded to 1 px); value: (cost, holes, choices,
-    # the page each block starts on).
-    states: dict[tuple[int, int], tuple[float, float, tuple[int, ...], tuple[int, ...]]] = {
-        (0, round(pages.first_used)): (0.0, 0.0, (), ())
+    # Key: (page index, position rounded to 1 px); value: (cost, holes, choices).
+    states: dict[tuple[int, int], tuple[float, float, tuple[int, ...]]] = {
+        (0, round(pages.first_used)): (0.0, 0.0, ())
     }
     for block in blocks:
         options = PHOTO_HEIGHTS_MM if block.photo else (0,)
-        following: dict[tuple[int, int], tuple[float, float, tuple[int, ...], tuple[int, ...]]] = {}
-        for (page, position), (cost, holes, chosen, starts) in states.items():
+        following: dict[tuple[int, int], tuple[float, float, tuple[int, ...]]] = {}
+        for (page, position), (cost, holes, chosen) in states.items():
             for height in options:
-                start, new_page, new_position, hole = _place(pages, block, page, position, height)
+                _, new_page, new_position, hole = _place(pages, block, page, position, height)
                 new_holes = holes + hole
                 penalty = abs(height - DEFAULT_PHOTO_MM) * 0.6 if block.photo else 0.0
                 new_cost = cost + _hole_cost(hole) + penalty
                 key = (new_page, round(new_position))
                 if key not in following or following[key][0] > new_cost:
-                    following[key] = (new_cost, new_holes, (*chosen, height), (*starts, start))
+                    following[key] = (new_cost, new_holes, (*chosen, height))
         states = following
-    best: tuple[float, int, float, float, tuple[int, ...], tuple[int, ...]] | None = None
-    for (page, position), (cost, holes, chosen, starts) in states.items():
+    best: tuple[float, int, float, float, tuple[int, ...]] | None = None
+    for (page, position), (cost, holes, chosen) in states.items():
         end_page, end, hole = _place_tail(pages, page, position)
         total = (end_page + 1) * 10_000 + cost + _hole_cost(hole)
         if end_page > page:
@@ -120,21 +121,36 @@ def choose_heights(pages: Pages, blocks: Sequence[Block]) -> Fit:
             total += LONE_CLOSING_PAGE_COST
         if best is None or total < best[0]:
             room = _capacity(pages, end_page) - end
-            best = (total, end_page + 1, holes + hole, room, chosen, starts)
+            best = (total, end_page + 1, holes + hole, room, chosen)
     assert best is not None, "a layout always has at least one state"
-    _, page_count, holes, room, choices, starts = best
+    _, page_count, holes, room, choices = best
     heights = {
         block.id: height for block, height in zip(blocks, choices, strict=True) if block.photo
     }
     # Leave a little of the predicted room unused: the engine's pagination may
     # differ from the simulation by a line.
     closing = max(0, math.floor(room / PX_PER_MM - CLOSING_SAFETY_MM))
-    # The simulation counts pages from the first block's; the contents list
-    # prints them counted from the cover.
-    start_pages = {
-        block.id: pages.first_page + start + 1 for block, start in zip(blocks, starts, strict=True)
-    }
-    return Fit(heights, page_count, holes / PX_PER_MM, closing, start_pages)
+    return Fit(
+        heights, page_count, holes / PX_PER_MM, closing, _start_pages(pages, blocks, choices)
+    )
+
+
+def _start_pages(pages: Pages, blocks: Sequence[Block], choices: Sequence[int]) -> dict[str, int]:
+    """Return the page each block is predicted to start on with the chosen photo heights.
+
+    Pages are counted from 1, as the contents list prints them. The choice
+    above simulates from page 1 even when a long contents list pushes the
+    first block to a later page; the prediction starts where that block does.
+    """
+    if pages.first_page:
+        pages = Pages(pages.height, pages.first_offset, pages.height, pages.tail, pages.first_page)
+    found: dict[str, int] = {}
+    page, position = 0, round(pages.first_used)
+    for block, height in zip(blocks, choices, strict=True):
+        start, page, end, _ = _place(pages, block, page, position, height)
+        position = round(end)
+        found[block.id] = pages.first_page + start + 1
+    return found
 
 
 def _hole_cost(hole: float) -> float:
@@ -194,7 +210,7 @@ def measure_layout(document: Any) -> tuple[Pages, list[Block]]:
     columns: dict[str, int] = {}
     order: list[str] = []
     first_used = 0.0
-    first_page = 0
+    first_page, first_offset = 0, 0.0
     tail = 0.0
     for index, page in enumerate(document.pages):
         top = page._page_box.content_box_y()
@@ -204,9 +220,9 @@ def measure_layout(document: Any) -> tuple[Pages, list[Block]]:
                 order.append(block_id)
                 margins[block_id] = _margin_top(box)
                 if len(order) == 1:
-                    first_page = index
+                    first_page, first_offset = index, box.position_y - top
                     if index == 0:
-                        first_used = box.position_y - top
+                        first_used = first_offset
             # Measure by positions, not by summing boxes: margins collapse
             # through headers and figures and belong to no single box.
             content_top = box.position_y + float(box.margin_top)
@@ -260,7 +276,7 @@ def measure_layout(document: Any) -> tuple[Pages, list[Block]]:
                 body_height,
             )
         )
-    geometry = Pages(first.height, first_used, later.height, tail, first_page)
+    geometry = Pages(first.height, first_used, later.height, tail, first_page, first_offset)
     return geometry, blocks
 
 
