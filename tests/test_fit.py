@@ -97,3 +97,26 @@ def _descendants(box: object) -> list[object]:
         else:
             found.extend(_descendants(child))
     return found
+
+
+def _call_out(block_id: str, height: float) -> Block:
+    """A block that never breaks and has no photo to size: its place depends on nothing else."""
+    return Block(block_id, 0.0, height, False, 0, 1, 1.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("pages", "expected"),
+    [
+        # The first block starts on page 1, below the masthead and contents.
+        (Pages(1000.0, 500.0, 900.0, 0.0), {"a": 1, "b": 2, "c": 2}),
+        # A long contents list pushes it to page 2, 300 px down; later pages
+        # are shorter than page 1 (which has no top margin).
+        (
+            Pages(1000.0, 0.0, 900.0, 0.0, first_page=1, first_offset=300.0),
+            {"a": 2, "b": 3, "c": 3},
+        ),
+    ],
+)
+def test_start_pages_count_from_the_cover(pages: Pages, expected: dict[str, int]) -> None:
+    blocks = [_call_out("a", 400.0), _call_out("b", 400.0), _call_out("c", 400.0)]
+    assert choose_heights(pages, blocks).start_pages == expected

@@ -66,7 +66,7 @@ class Pages:
     first_page: int = 0
     """The page the first block starts on, counted from 0 (later when the contents list is long)."""
     first_offset: float = 0.0
-    """Where the first block starts on that page."""
+    """Where the first block starts on that page (px from the top of its content)."""
 
 
 @dataclass(frozen=True)
