@@ -4,12 +4,9 @@ Run it with ``make bench`` (``.venv/bin/python benchmarks/bench.py [--quick]``).
 It prints a table and writes every figure to ``out/bench.json``. Each figure
 is the median of three runs (two full builds of the archive, which take
 minutes; one of each with ``--quick``, which also measures fewer sizes and
-a smaller archive). A cold build runs in a fresh process, timed
-from outside (interpreter start-up and imports included), and its peak memory
-is that process's own (``os.wait4`` returns the rusage of the one child, which
-is what ``resource.getrusage(RUSAGE_CHILDREN)`` would report after it alone).
-Everything is built in a temporary copy of the project; the repository is
-only read.
+a smaller archive). A cold build runs in a fresh process, timed from
+outside (interpreter start-up and imports included). Everything is built in
+a temporary copy of the project; the repository is only read.
 
 Peak memory is read by each measured process itself, from ``VmHWM`` in
 ``/proc/self/status``, as it ends. ``resource.getrusage(RUSAGE_CHILDREN)``
