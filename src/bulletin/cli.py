@@ -125,7 +125,11 @@ def watch(
 
 
 def _report_rebuild(rebuild: Rebuild) -> None:
-    changed = ", ".join(path.name for path in rebuild.changed)
+    # An editor may save through a temporary file, gone by now: name what is left.
+    names = [path.name for path in rebuild.changed if path.exists()] or [
+        path.name for path in rebuild.changed
+    ]
+    changed = ", ".join(names)
     cause = f" after a change to {changed}" if changed else ""
     if rebuild.problems:
         for problem in rebuild.problems:
