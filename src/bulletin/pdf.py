@@ -81,7 +81,10 @@ class Typesetter:
         # Imported here so that commands which do not render start quickly.
         from weasyprint.text.fonts import FontConfiguration
 
+        from bulletin.columns import install
         from bulletin.fetch import FolderFetcher
+
+        install()
 
         self.base_url = base_dir.resolve().as_uri() + "/"
         self.fetcher = FolderFetcher([*folders, fonts_dir])
