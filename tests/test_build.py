@@ -342,7 +342,7 @@ def test_every_issue_in_the_repository_builds(
 def test_the_contents_pages_a_build_notes_are_a_guess_checked_not_trusted(
     sample_editions: dict[str, BuildResult], tmp_path: Path
 ) -> None:
-    """A later build prints the noted pages in its trial layout only once they are checked."""
+    """A later build starts from the noted pages, and prints them only once they are checked."""
     noted = tmp_path / ".cache" / "pages" / f"{SAMPLE_MONTH}-en.json"
     noted.parent.mkdir(parents=True)
     stories = [block.id for block in load_issue(REPO, SAMPLE_MONTH).issue.stories]
@@ -351,6 +351,5 @@ def test_the_contents_pages_a_build_notes_are_a_guess_checked_not_trusted(
     (email,) = build_issue(REPO, SAMPLE_MONTH, tmp_path, language="en", edition="email")
 
     assert email.path.read_bytes() == sample_editions["email"].path.read_bytes()
-    # It notes the pages of its trial layout (photos at their default height):
-    # a story a page, the call-out sharing page 6 with the last story.
-    assert json.loads(noted.read_text()) == dict(zip(stories, [1, 2, 3, 4, 5, 6, 6], strict=True))
+    # It notes the pages its stories start on, as the contents list prints them.
+    assert json.loads(noted.read_text()) == dict(zip(stories, [1, 2, 2, 3, 4, 4, 5], strict=True))

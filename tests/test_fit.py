@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.build import _typesetter
+from bulletin.build import BLOCKS_STYLE, MEASURING_PAGE_MM, Measures, _measure, _typesetter
 from bulletin.fit import (
     DEFAULT_PHOTO_MM,
     PHOTO_HEIGHTS_MM,
@@ -14,7 +14,7 @@ from bulletin.fit import (
     Block,
     Pages,
     choose_heights,
-    fit_photos,
+    measure_blocks,
     measure_layout,
 )
 from bulletin.layout import render_html
@@ -72,13 +72,18 @@ def test_heights_are_ones_a_designer_would_use() -> None:
 def test_the_simulation_predicts_the_engine_on_the_sample(repo: Path, language: str | None) -> None:
     loaded = load_issue(repo, SAMPLE_MONTH, language=language)
     typesetter = _typesetter(loaded)
-    trial = typesetter.render_pdf(render_html(loaded), write=False)
-    fit = fit_photos(trial.document)
-    final = typesetter.render_pdf(render_html(loaded, fit=fit), write=False)
-    assert len(final.document.pages) == fit.pages
+    ids = [block.id for block in loaded.issue.stories]
+    geometry, blocks = _measure(loaded, typesetter, dict.fromkeys(ids, 1), Measures(), Measures())
+    fit = choose_heights(geometry, blocks)
+    final = typesetter.render_pdf(
+        render_html(loaded, fit=fit, pages=fit.start_pages), write=False
+    ).document
+    assert len(final.pages) == fit.pages
+    # Every story starts on the page the contents list prints.
+    for block_id, page in fit.start_pages.items():
+        assert block_id in final.pages[page - 1].anchors, f"{block_id} not on page {page}"
     # Every page but the last is filled to within a few millimetres of its foot.
-    geometry, _ = measure_layout(final.document)
-    for page in final.document.pages[:-1]:
+    for page in final.pages[:-1]:
         box = page._page_box
         bottom = max(
             (child.position_y + child.margin_height() for child in _descendants(box)),
@@ -86,7 +91,32 @@ def test_the_simulation_predicts_the_engine_on_the_sample(repo: Path, language: 
         )
         room = box.content_box_y() + box.height - bottom
         assert room < 20 * PX_PER_MM, f"{room / PX_PER_MM:.0f} mm empty at a page foot"
-    assert geometry.height > 0
+    # The geometry measured is the engine's: A4 less the margins.
+    page_geometry, _ = measure_layout(final)
+    assert (geometry.first_height, geometry.height) == pytest.approx(
+        (page_geometry.first_height, page_geometry.height), abs=0.01
+    )
+
+
+def test_a_block_measures_the_same_alone_or_among_others(repo: Path) -> None:
+    # What lets a rebuild measure only the story edited: the others keep
+    # their measures, which must be those a fresh build would find.
+    loaded = load_issue(repo, SAMPLE_MONTH)
+    typesetter = _typesetter(loaded)
+    style = BLOCKS_STYLE.format(width=793.7, height=MEASURING_PAGE_MM)
+
+    def measured(ids: list[str]) -> list[Block]:
+        html = render_html(loaded, blocks=ids)
+        return measure_blocks(
+            typesetter.render_pdf(html, stylesheets=[style], write=False).document
+        )
+
+    ids = [block.id for block in loaded.issue.stories]
+    together = measured(ids)
+    assert [block.id for block in together] == ids
+    assert all(block.lines > 0 for block in together if block.photo)
+    for block in together[1:]:
+        assert measured([block.id]) == [block]
 
 
 def _descendants(box: object) -> list[object]:

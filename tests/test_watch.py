@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -81,6 +83,41 @@ def test_a_warm_build_writes_what_a_fresh_build_writes(short: Path, tmp_path: Pa
     assert warm is not None and not warm.problems
     (fresh,) = build_issue(short, MONTH, tmp_path / "fresh", edition="email")
     assert fresh.path.read_bytes() == (short / PDF).read_bytes()
+
+
+def test_an_edit_to_one_story_lays_out_that_story_and_the_issue_once(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bulletin.build import build_issue
+    from bulletin.pdf import Typesetter
+
+    watcher = Watcher(project, MONTH, project / "out", language="en")
+    first = watcher.build()
+    assert not first.problems
+    laid_out: list[list[str]] = []
+    render_pdf = Typesetter.render_pdf
+
+    def recording(self: Typesetter, html: str, **options: Any) -> Any:
+        laid_out.append(re.findall(r'<article class="story" id="([^"]+)"', html))
+        return render_pdf(self, html, **options)
+
+    monkeypatch.setattr(Typesetter, "render_pdf", recording)
+    _edit(project, "was organized by", "was organised by")
+    warm = watcher.handle([project / ISSUE])
+    assert warm is not None and not warm.problems
+    stories = re.findall(r'<article class="story" id="([^"]+)"', _html(project))
+    # The story edited is measured alone; the others keep their measures.
+    assert laid_out == [["almaty-process"], stories]
+    monkeypatch.undo()
+    (fresh,) = build_issue(project, MONTH, tmp_path / "fresh", edition="email", language="en")
+    assert fresh.path.read_bytes() == (project / PDF).read_bytes()
+
+
+def _html(project: Path) -> str:
+    from bulletin.layout import render_html
+    from bulletin.manifest import load_issue
+
+    return render_html(load_issue(project, MONTH))
 
 
 def test_only_changes_to_the_issue_its_publication_layouts_and_fonts_count(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
@@ -12,11 +13,11 @@ from typing import Any
 
 from bulletin.editions import Edition, issue_datetime, plan_editions
 from bulletin.errors import BulletinError, RenderError
-from bulletin.fit import Fit, fit_photos
+from bulletin.fit import Block, Fit, Front, Pages, choose_heights, measure_blocks, measure_front
 from bulletin.images import PhotoInfo, check_photos
-from bulletin.layout import edition_stylesheet, layout_folder, render_html
+from bulletin.layout import build_context, edition_stylesheet, layout_folder, render_html
 from bulletin.manifest import LoadedIssue, issue_languages, load_issue
-from bulletin.model import EmailEdition
+from bulletin.model import EmailEdition, Story
 from bulletin.output import write_output
 from bulletin.pdf import RenderedPdf, Typesetter
 from bulletin.photos import (
@@ -43,6 +44,27 @@ NUMBERING_ATTEMPTS = 2
 # Where a build notes the pages its stories started on, in the cache folder:
 # the next build's first guess for its contents list (checked, never trusted).
 PAGES_CACHE = "pages"
+# Measuring layouts (see _measure): the front matter with the contacts on a
+# page after it; the blocks, each laid out whole on one tall page.
+FRONT_STYLE = ".contacts { break-before: page !important; }"
+BLOCKS_STYLE = """
+@page {{ size: {width}px {height}mm !important; }}
+.masthead, .contents, .contacts {{ display: none !important; }}
+"""
+MEASURING_PAGE_MM = 20_000
+# Front layouts measured per build, at most: the contents list is measured
+# with the pages it will print, guessed first, then as the fit predicts them.
+FRONT_ATTEMPTS = 2
+
+
+@dataclass
+class Measures:
+    """Measuring layouts already made, by what they were made of (see _measure)."""
+
+    fronts: dict[str, Front] = field(default_factory=dict)
+    """Front layouts, by key."""
+    blocks: dict[str, Block] = field(default_factory=dict)
+    """Stories and call-outs, each by its own key."""
 
 
 @dataclass
@@ -51,16 +73,19 @@ class Session:
 
     ``bulletin watch`` builds an issue again after each edit. Kept in memory
     between builds: the typesetter (WeasyPrint's font configuration and its
-    caches), the photos already checked, and the pages the stories started
-    on in the last trial layout. Start a new session when the fonts change.
+    caches), the photos already checked, the measures of the blocks and front
+    matter (an edit to one story measures that story alone again), and the
+    pages the stories started on. Start a new session when the fonts change.
     """
 
     typesetters: dict[tuple[Path, ...], Typesetter] = field(default_factory=dict)
     """Typesetters by layout folder, readable folders and fonts folder."""
     photos: dict[tuple[Path, int, int], PhotoInfo] = field(default_factory=dict)
     """Photos found sound, by file, modification time (ns) and size."""
-    trial_pages: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
-    """The pages the stories started on in the last trial layout, by month and language."""
+    measures: dict[tuple[str, str], Measures] = field(default_factory=dict)
+    """The measures of the last build, by month and language."""
+    pages: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
+    """The pages the stories started on in the last build, by month and language."""
 
 
 @dataclass(frozen=True)
@@ -110,8 +135,8 @@ def build_issue(
 
     A ``session`` keeps what the next build of the same project can use.
     The pages the stories started on are noted in ``out/.cache/pages/``: the
-    next build prints them in its trial layout's contents list, which saves
-    the engine passes that find them, if they are still right (checked).
+    next build's first guess for its contents list, which saves the engine
+    passes that find them, if they are still right (checked).
     """
     source = load_issue(root, month)
     photos = dict(check_photos(source, checked=session.photos if session else None))
@@ -136,15 +161,16 @@ def build_issue(
         editions = plan_editions(loaded, out / month, name, edition)
         key = (month, edition_language)
         noted = cache_dir / PAGES_CACHE / f"{month}-{edition_language}.json"
-        trial_pages = session.trial_pages.get(key) if session else None
+        guess = session.pages.get(key) if session else None
         layout = _lay_out(
             loaded,
             typesetter,
-            trial_pages=trial_pages if trial_pages is not None else _read_pages(noted),
+            guess=guess if guess is not None else _read_pages(noted),
+            measures=session.measures.setdefault(key, Measures()) if session else None,
         )
         if session is not None:
-            session.trial_pages[key] = layout.trial_pages
-        notes.append((noted, layout.trial_pages))
+            session.pages[key] = layout.pages
+        notes.append((noted, layout.pages))
         laid_out = layout.laid_out
         _check_budget(loaded, laid_out.page_count)
         # The layout with the photos as they are tells the size each is
@@ -176,7 +202,7 @@ def build_issue(
 
 
 def typeset_issue(loaded: LoadedIssue, *, write: bool = True) -> RenderedPdf:
-    """Return the issue laid out as printed: photos sized by a trial layout, then typeset.
+    """Return the issue laid out as printed: photos sized to pack the pages, then typeset.
 
     The original photos are placed; with ``write`` false the final layout is
     not drawn, and ``data`` is empty.
@@ -219,29 +245,35 @@ class _Layout:
     """The layout (not written)."""
     pages: dict[str, int]
     """The page each story starts on, counted from 1."""
-    trial_pages: dict[str, int]
-    """The same in the trial layout."""
 
 
 def _lay_out(
-    loaded: LoadedIssue, typesetter: Typesetter, *, trial_pages: Mapping[str, int] | None = None
+    loaded: LoadedIssue,
+    typesetter: Typesetter,
+    *,
+    guess: Mapping[str, int] | None = None,
+    measures: Measures | None = None,
 ) -> _Layout:
     """Return the issue laid out with photo heights that pack its pages.
 
-    ``trial_pages`` are the pages the stories are likely to start on in the
-    trial layout (noted by an earlier build).
+    ``guess`` are the pages the stories are likely to start on (an earlier
+    build's); ``measures`` are kept from one build to the next (see _measure).
     """
-    # A trial layout measures the stories; the next one sizes photos to fit.
-    # Measuring a final layout instead would not do: the fit measures a story
-    # that breaks across a page otherwise than one that does not, and the
-    # two layouts break different stories.
     ids = [block.id for block in loaded.issue.stories]
-    trial = _render_numbered(
-        typesetter, lambda pages: render_html(loaded, pages=pages), trial_pages or {}, ids
-    )
-    chosen = fit_photos(trial.document)
-    trial_found = _start_pages(trial.document, ids)
-    del trial  # the final layout need not share memory with it
+    pages = {block_id: 1 for block_id in ids} | {
+        block_id: page for block_id, page in (guess or {}).items() if block_id in ids
+    }
+    measures = measures if measures is not None else Measures()
+    used = Measures()
+    for _ in range(FRONT_ATTEMPTS):
+        geometry, blocks = _measure(loaded, typesetter, pages, measures, used)
+        chosen = choose_heights(geometry, blocks)
+        if chosen.start_pages == pages:
+            break
+        # The contents list prints other pages than it was measured with.
+        pages = chosen.start_pages
+    # Keep what this build used, for the next one.
+    measures.fronts, measures.blocks = used.fronts, used.blocks
 
     def lay_out(fit: Fit, guess: Mapping[str, int]) -> RenderedPdf:
         return _render_numbered(
@@ -255,7 +287,92 @@ def _lay_out(
         # closing space rather than push the contacts onto a page of their own.
         fit = replace(fit, closing_space_mm=0)
         laid_out = lay_out(fit, _start_pages(laid_out.document, ids))
-    return _Layout(fit, laid_out, _start_pages(laid_out.document, ids), trial_found)
+    return _Layout(fit, laid_out, _start_pages(laid_out.document, ids))
+
+
+def _measure(
+    loaded: LoadedIssue,
+    typesetter: Typesetter,
+    pages: Mapping[str, int],
+    known: Measures,
+    used: Measures,
+) -> tuple[Pages, list[Block]]:
+    """Return the page geometry and the blocks measured, for the fit.
+
+    Two kinds of measuring layout, neither written: the front (masthead and
+    contents list printing ``pages``, no blocks, the contacts on a page
+    after), which gives the page geometry; and the blocks, each laid out
+    whole on one tall page, so that every story body is balanced as it is
+    on a page it fits. A block's measure depends on its own content, the
+    layout and the photos only: each is kept in ``known`` under a key made
+    of those, and only blocks not known yet are laid out (a text edit lays
+    out the one story edited). What was used is added to ``used``.
+    """
+    resources = _fingerprint(loaded)
+    front_html = render_html(loaded, pages=pages, blocks=())
+    front_key = _key(front_html, FRONT_STYLE, resources)
+    front = known.fronts.get(front_key)
+    if front is None:
+        document = typesetter.render_pdf(
+            front_html, stylesheets=[FRONT_STYLE], write=False
+        ).document
+        front = measure_front(document)
+    used.fronts[front_key] = front
+    style = BLOCKS_STYLE.format(width=front.page_width, height=MEASURING_PAGE_MM)
+    context = build_context(loaded, {})
+    shared = {
+        name: value
+        for name, value in context.items()
+        if name not in {"blocks", "toc", "title", "description", "keywords"}
+    }
+    keys = {
+        block["id"]: _key(
+            json.dumps([shared, block], default=str, sort_keys=True), style, resources
+        )
+        for block in context["blocks"]
+    }
+    missing = [block_id for block_id, key in keys.items() if key not in known.blocks]
+    if missing:
+        document = typesetter.render_pdf(
+            render_html(loaded, blocks=missing), stylesheets=[style], write=False
+        ).document
+        for block in measure_blocks(document):
+            known.blocks[keys[block.id]] = block
+    blocks = [known.blocks[keys[block_id]] for block_id in keys]
+    used.blocks.update((key, known.blocks[key]) for key in keys.values())
+    return front.pages(blocks[0].margin if blocks else 0.0), blocks
+
+
+def _fingerprint(loaded: LoadedIssue) -> str:
+    """Return what the layout of the issue depends on besides its text: files, by date and size."""
+    layout_dir = layout_folder(loaded)
+    files = sorted(
+        {
+            *(path for path in layout_dir.rglob("*") if path.is_file()),
+            *(path for path in (loaded.root / "fonts").glob("*") if path.is_file()),
+            *(
+                Path(photo.file)
+                for story in loaded.issue.stories
+                if isinstance(story, Story)
+                for photo in story.photos
+            ),
+            *([Path(loaded.publication.logo)] if loaded.publication.logo else []),
+        }
+    )
+    stamps = []
+    for path in files:
+        with contextlib.suppress(OSError):
+            status = path.stat()
+            stamps.append(f"{path}:{status.st_mtime_ns}:{status.st_size}")
+    return "\n".join(stamps)
+
+
+def _key(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
 
 
 def _render_numbered(

@@ -189,8 +189,11 @@ def _items(box: Any, *, keep_with_next: bool) -> Iterator[_Item]:
             else child.style["break_after"] in AVOID or following.style["break_before"] in AVOID
         )
         if _atomic(child):
+            # A column's height ends at its last box's bottom margin edge, less
+            # that margin (the engine drops it at a column's foot).
             top = float(child.position_y)
-            yield _Item(top, top + float(child.margin_height()), None, keep)
+            bottom = top + float(child.margin_height()) - float(child.margin_bottom)
+            yield _Item(top, bottom, None, keep)
         else:
             yield from _items(child, keep_with_next=keep)
 

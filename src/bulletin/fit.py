@@ -3,9 +3,10 @@
 A story keeps its headline, lead photo and first lines together, so when the
 next story does not fit at the foot of a page, CSS alone leaves a hole there.
 A designer would resize photos until the stories pack. We do the same: measure
-a trial layout (heights of every headline, credit and call-out, and the lines
-of every story body), simulate the pagination for the possible photo heights,
-and keep the heights that leave the least empty space, then lay out again.
+the blocks (heights of every headline, credit and call-out, and the lines of
+every story body, each laid out whole) and the page geometry, simulate the
+pagination for the possible photo heights, and keep the heights that leave
+the least empty space; the issue is then laid out with them.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ LONE_CLOSING_PAGE_COST = 3_000
 
 @dataclass(frozen=True)
 class Block:
-    """A story or call-out as measured in a trial layout."""
+    """A story or call-out as measured in a measuring layout (see :func:`measure_blocks`)."""
 
     id: str
     """The block's id (its story id)."""
@@ -70,6 +71,38 @@ class Pages:
 
 
 @dataclass(frozen=True)
+class Front:
+    """What a front layout (masthead, contents list, no blocks, contacts on a page after) tells."""
+
+    page_width: float
+    """The page's width (px)."""
+    first_height: float
+    """Content height of page 1 (px)."""
+    height: float
+    """Content height of the following pages (px)."""
+    tail: float
+    """Height of the contacts, with their margin (px)."""
+    first_page: int
+    """The page the blocks start on, counted from 0."""
+    first_offset: float
+    """Where what precedes the blocks ends on that page (its border edge, px from the top)."""
+    margin_before: float
+    """The bottom margin of what precedes the blocks (it collapses with the first one's)."""
+
+    def pages(self, first_margin: float) -> Pages:
+        """Return the page geometry, for a first block with ``first_margin`` above it."""
+        offset = _quantized(self.first_offset + max(0.0, self.margin_before - first_margin))
+        return Pages(
+            self.first_height,
+            offset if self.first_page == 0 else 0.0,
+            self.height,
+            self.tail,
+            self.first_page,
+            offset,
+        )
+
+
+@dataclass(frozen=True)
 class Fit:
     """The chosen photo heights and what they give."""
 
@@ -85,10 +118,71 @@ class Fit:
     """The page each block is predicted to start on, counted from 1 as printed."""
 
 
-def fit_photos(document: Any) -> Fit:
-    """Return lead photo heights that pack the laid-out ``document``'s stories best."""
-    pages, blocks = measure_layout(document)
-    return choose_heights(pages, blocks)
+def measure_blocks(document: Any) -> list[Block]:
+    """Return the stories and call-outs of a measuring layout, in order.
+
+    In a measuring layout each block is laid out whole (its page is tall
+    enough), so every body is balanced by the engine as it would be on a page
+    it fits. Lengths are rounded to 1/256 px: a block measures the same
+    wherever it lies on the page, alone or among others.
+    """
+    _, blocks = measure_layout(document)
+    return [
+        Block(
+            block.id,
+            _quantized(block.margin),
+            _quantized(block.fixed),
+            block.photo,
+            block.lines,
+            block.columns,
+            _quantized(block.line_height),
+            _quantized(block.body_height),
+        )
+        for block in blocks
+    ]
+
+
+def measure_front(document: Any) -> Front:
+    """Return what a front layout tells: the page geometry and where the blocks start.
+
+    The front layout has the masthead and contents list, an empty ``<main>``
+    where the blocks go, and the contacts forced onto a page of their own.
+    """
+    first = document.pages[0]._page_box
+    later = document.pages[1]._page_box if len(document.pages) > 1 else first
+    start: tuple[int, float, float] | None = None
+    tail = 0.0
+    for index, page in enumerate(document.pages):
+        page_box = page._page_box
+        top = page_box.content_box_y()
+        found = _find_tag(page_box, "main")
+        if found is not None and start is None:
+            parent, position = found
+            before = [child for child in parent.children[:position] if child.is_in_normal_flow()]
+            if before:
+                edge = before[-1].border_box_y() + before[-1].border_height()
+                start = (index, edge - top, float(before[-1].margin_bottom))
+            else:
+                start = (index, parent.children[position].position_y - top, 0.0)
+        contacts = _find_class(page_box, "contacts")
+        if contacts is not None:
+            tail = contacts.margin_height() - float(contacts.margin_top) + _margin_top(contacts)
+    if start is None:
+        raise ValueError("the layout has no <main> element for the stories")
+    first_page, offset, margin = start
+    return Front(
+        _quantized(first.margin_width()),
+        _quantized(first.height),
+        _quantized(later.height),
+        _quantized(tail),
+        first_page,
+        _quantized(offset),
+        _quantized(margin),
+    )
+
+
+def _quantized(length: float) -> float:
+    return round(length * 256) / 256
 
 
 def choose_heights(pages: Pages, blocks: Sequence[Block]) -> Fit:
@@ -258,7 +352,7 @@ def measure_layout(document: Any) -> tuple[Pages, list[Block]]:
         column_count = columns.get(block_id, 1)
         fragments = bodies.get(block_id, [])
         # Balancing can leave a column a line longer than an even split: use the
-        # engine's own height when the trial kept the body on one page.
+        # engine's own height when the layout kept the body on one page.
         body_height = (
             fragments[0]
             if len(fragments) == 1
@@ -301,6 +395,17 @@ def _find_class(box: Any, name: str) -> Any:
         if name in _classes(child):
             return child
         found = _find_class(child, name)
+        if found is not None:
+            return found
+    return None
+
+
+def _find_tag(box: Any, tag: str) -> tuple[Any, int] | None:
+    """Return the parent of the first box of element ``tag`` and its index, depth first."""
+    for index, child in enumerate(getattr(box, "children", None) or ()):
+        if getattr(child, "element_tag", None) == tag and not getattr(child, "pseudo_type", None):
+            return box, index
+        found = _find_tag(child, tag)
         if found is not None:
             return found
     return None

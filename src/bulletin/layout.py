@@ -7,7 +7,7 @@ the templates under ``layouts/<name>/`` only place what they are given.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ def render_html(
     fit: Fit | None = None,
     edition: str | None = None,
     pages: Mapping[str, int] | None = None,
+    blocks: Collection[str] | None = None,
 ) -> str:
     """Return the issue's HTML document, ready for the layout engine.
 
@@ -40,7 +41,8 @@ def render_html(
     ``fit`` sets photo heights and closing space that pack the pages (fit.py);
     ``edition`` adds the layout's style sheet for it (``print.css``), if any;
     ``pages`` gives the page each story starts on, for the contents list,
-    when a layout of the issue has told (else the engine finds them).
+    when a layout of the issue has told (else the engine finds them);
+    ``blocks`` keeps only the stories and call-outs of these ids (for measuring).
     """
     layout_dir = layout_folder(loaded)
     environment = jinja2.Environment(
@@ -57,6 +59,8 @@ def render_html(
             f"the layout '{loaded.publication.layout}' has no {ENTRY_TEMPLATE}",
         ) from None
     context = build_context(loaded, images or {}, fit, pages)
+    if blocks is not None:
+        context["blocks"] = [block for block in context["blocks"] if block["id"] in blocks]
     sheet = edition_stylesheet(loaded, edition) if edition else None
     context["edition_stylesheets"] = [sheet] if sheet else []
     return template.render(context)
