@@ -166,8 +166,9 @@ def camera_photos(folder: Path) -> list[Path]:
     return photos
 
 
-EDITS = ("word", "sentence")
-"""A typo fixed (two letters of a word swapped), or a sentence added to a paragraph."""
+EDITS = ("word", "sentence", "headline")
+"""A typo fixed (two letters of a word swapped), a sentence added to a paragraph, a headline
+changed (which changes the contents list too)."""
 
 
 def edit_story(issue_file: Path, number: int) -> str:
@@ -179,7 +180,9 @@ def edit_story(issue_file: Path, number: int) -> str:
     story = stories[number % len(stories)]
     first, _, rest = story["body"].partition("\n\n")
     kind = EDITS[number % len(EDITS)]
-    if kind == "word":
+    if kind == "headline":
+        story["title"] = f"{story['title']} ({number})"
+    elif kind == "word":
         words = first.split(" ")
         index = max(range(len(words)), key=lambda i: (len(words[i]) > 5, -abs(i - 7 * number)))
         word = words[index]
@@ -324,9 +327,18 @@ def _warm_task(payload: Json) -> Json:
 
 
 def _bare_task(payload: Json) -> Json:
-    """Typeset the HTML with WeasyPrint alone: no bulletin, its default fetcher and options."""
+    """Typeset the HTML with WeasyPrint alone: no bulletin, its default fetcher and options.
+
+    With ``balanced`` in the payload, bulletin's column balancing replaces the
+    engine's (and nothing else of bulletin is used).
+    """
     start = time.perf_counter()
     from weasyprint import HTML
+
+    if payload.get("balanced"):
+        from bulletin.columns import install
+
+        install()
 
     imported = time.perf_counter() - start
     html = Path(payload["html"]).read_text()
@@ -446,6 +458,17 @@ def bench_sample(work: Path, settings: Settings) -> Json:
     figures["bare_write"] = median([run.result["write"] for run in bare_runs])
     figures["bare_ratio_first"] = figures["cold_email_first"] / figures["bare_process"]
     figures["bare_ratio_again"] = figures["cold_email_again"] / figures["bare_process"]
+    # The same with the engine's column balancing replaced by bulletin's
+    # (bulletin.columns): what the rest of the pipeline adds.
+    balanced_command = [
+        *bare_command[:-1],
+        json.dumps({**json.loads(bare_command[-1]), "balanced": True}),
+    ]
+    balanced_runs = [run_process(balanced_command, env=environment) for _ in range(settings.runs)]
+    figures["bare_balanced_process"] = median([run.seconds for run in balanced_runs])
+    figures["bare_balanced_layout"] = median([run.result["layout"] for run in balanced_runs])
+    figures["balanced_ratio_first"] = figures["cold_email_first"] / figures["bare_balanced_process"]
+    figures["balanced_ratio_again"] = figures["cold_email_again"] / figures["bare_balanced_process"]
 
     warm_project = copy_project(work / "warm")
     warm = run_child(
@@ -458,7 +481,7 @@ def bench_sample(work: Path, settings: Settings) -> Json:
     figures["warm_first"] = warm.result["first"]
     figures["warm_rebuilds"] = warm.result["rebuilds"]
     figures["warm_rebuild"] = median(warm.result["rebuilds"])
-    for kind in EDITS:
+    for kind in sorted(set(warm.result["kinds"])):
         figures[f"warm_rebuild_{kind}"] = median(
             [
                 seconds
@@ -621,11 +644,20 @@ def report(figures: Json) -> str:
             ("cold, email edition (en), empty out/", sample["cold_email_first"]),
             ("cold, email edition (en), again", sample["cold_email_again"]),
             ("warm rebuild after a text edit", sample["warm_rebuild"]),
-            ("  a typo fixed", sample["warm_rebuild_word"]),
-            ("  a sentence added", sample["warm_rebuild_sentence"]),
+            *(
+                (f"  {name}", sample[f"warm_rebuild_{kind}"])
+                for kind, name in (
+                    ("word", "a typo fixed"),
+                    ("sentence", "a sentence added"),
+                    ("headline", "a headline changed"),
+                )
+                if f"warm_rebuild_{kind}" in sample
+            ),
             ("bare WeasyPrint, same HTML (process)", sample["bare_process"]),
             ("  of which layout", sample["bare_layout"]),
             ("  of which PDF writing", sample["bare_write"]),
+            ("bare WeasyPrint with bulletin's balancing", sample["bare_balanced_process"]),
+            ("  of which layout", sample["bare_balanced_layout"]),
         ]
         for name, seconds in rows:
             add(f"  {name:<40}{seconds:8.2f}")
@@ -638,6 +670,11 @@ def report(figures: Json) -> str:
         add(
             f"  cold email build / bare WeasyPrint: {sample['bare_ratio_first']:.2f} (empty out/), "
             f"{sample['bare_ratio_again']:.2f} (again)"
+        )
+        add(
+            "  cold email build / bare WeasyPrint with bulletin's balancing: "
+            f"{sample['balanced_ratio_first']:.2f} (empty out/), "
+            f"{sample['balanced_ratio_again']:.2f} (again)"
         )
         add("File sizes (MB)")
         for entry in sample["files"]:
