@@ -15,6 +15,7 @@ from bulletin.columns import Piece, fill, least_height
 from bulletin.pdf import Typesetter
 
 LINE = 17.6
+MARGIN_PX = 3 * 96 / 25.4  # the largest bottom margin in the documents below (3 mm)
 WORDS = [
     "migration",
     "partners",
@@ -80,23 +81,51 @@ html { font: 9.4pt/13.2pt "Noto Serif" }
 .body { columns: %d; column-gap: 6mm; column-fill: balance; text-align: justify;
         hyphens: auto; orphans: 2; widows: 2 }
 .body p { margin: 0; orphans: 2; widows: 2 }
+.body p.spaced { margin: 1.5mm 0 2mm }
 .body h3 { margin: 2.5mm 0 1mm; font: bold 9.4pt/13.2pt "Noto Sans"; break-after: avoid }
-.figure { height: %dpx; margin: 1mm 0 3mm; background: #ccc; break-inside: avoid }
+.body ul { margin: 1.5mm 0; padding-left: 4mm }
+.body li { margin-bottom: 0.8mm }
+.body li.whole { break-inside: avoid; margin-bottom: 1.4mm }
+.figure { margin: 1mm 0 3mm; background: #ccc; break-inside: avoid }
 """
 
+# A block of a story body: ("p", words), ("spaced", words), ("h3", 0),
+# ("figure", height px), ("list", items) or ("whole", items).
+Part = tuple[str, int]
+PARTS = st.one_of(
+    st.tuples(st.sampled_from(["p", "p", "spaced"]), st.integers(min_value=3, max_value=90)),
+    st.tuples(st.just("h3"), st.just(0)),
+    st.tuples(st.just("figure"), st.integers(min_value=20, max_value=200)),
+    st.tuples(st.sampled_from(["list", "whole"]), st.integers(min_value=1, max_value=5)),
+)
 
-def _document(paragraphs: list[int], count: int, figure: int, heading: bool) -> str:
-    parts = []
-    for number, words in enumerate(paragraphs):
-        if heading and number == 1:
-            parts.append("<h3>A heading kept with its text</h3>")
-        text = " ".join(WORDS[(number + i) % len(WORDS)] for i in range(words))
-        parts.append(f"<p>{text}.</p>")
-        if figure and number == 0:
-            parts.append('<div class="figure"></div>')
+
+def _text_of(words: int, seed: int) -> str:
+    return " ".join(WORDS[(seed + i) % len(WORDS)] for i in range(words))
+
+
+def _document(parts: list[Part], count: int) -> str:
+    html = []
+    for number, (kind, size) in enumerate(parts):
+        if kind == "h3":
+            html.append("<h3>A heading kept with its text</h3>")
+        elif kind == "figure":
+            html.append(f'<div class="figure" style="height: {size}px"></div>')
+        elif kind in {"list", "whole"}:
+            item = "whole" if kind == "whole" else ""
+            html.append(
+                "<ul>"
+                + "".join(
+                    f'<li class="{item}">{_text_of(4 + 5 * i, number + i)}.</li>'
+                    for i in range(size)
+                )
+                + "</ul>"
+            )
+        else:
+            html.append(f'<p class="{kind}">{_text_of(size, number)}.</p>')
     return (
-        f'<html lang="en"><style>{STYLE % (count, figure or 1)}</style>'
-        f'<div class="body">{"".join(parts)}</div></html>'
+        f'<html lang="en"><style>{STYLE % count}</style>'
+        f'<div class="body">{"".join(html)}</div></html>'
     )
 
 
@@ -147,17 +176,38 @@ def _extent(column: Any) -> float:
     return float(last.position_y + last.margin_height() - last.margin_bottom - column.position_y)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.fixture
+def misses(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record each balanced height at which the columns did not hold the content."""
+    from bulletin import _weasyprint_columns
+
+    found: list[float] = []
+    columns_layout = _weasyprint_columns._columns_layout
+
+    def recording(*arguments: Any, trusted: bool, missed: list[float]) -> Any:
+        result = columns_layout(*arguments, trusted=trusted, missed=missed)
+        found.extend(missed)
+        return result
+
+    monkeypatch.setattr(_weasyprint_columns, "_columns_layout", recording)
+    return found
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(
-    paragraphs=st.lists(st.integers(min_value=3, max_value=90), min_size=1, max_size=6),
+    parts=st.lists(PARTS, min_size=1, max_size=7).filter(
+        lambda parts: any(kind in {"p", "spaced"} for kind, _ in parts)
+    ),
     count=st.integers(min_value=2, max_value=3),
-    figure=st.sampled_from([0, 0, 60, 150]),
-    heading=st.booleans(),
 )
 def test_columns_hold_the_same_text_and_are_no_taller_than_the_engines(
-    typesetter: Typesetter, paragraphs: list[int], count: int, figure: int, heading: bool
+    typesetter: Typesetter, parts: list[Part], count: int
 ) -> None:
-    html = _document(paragraphs, count, figure, heading)
+    html = _document(parts, count)
     ours = _laid_out(typesetter, html, stock=False)
     stock = _laid_out(typesetter, html, stock=True)
     assert len(ours.pages) == len(stock.pages) == 1
@@ -165,13 +215,33 @@ def test_columns_hold_the_same_text_and_are_no_taller_than_the_engines(
     assert len(our_columns) <= count
     # Every word, in order: nothing lost or repeated by the columns.
     assert _words(our_columns) == _words(stock_columns)
-    assert max(map(_extent, our_columns)) <= max(map(_extent, stock_columns)) + 0.5
+    # As even as the engine's: where they differ, by less than the bottom
+    # margin the engine spares the last block (3 mm here), never by a line.
+    assert max(map(_extent, our_columns)) <= max(map(_extent, stock_columns)) + MARGIN_PX
+
+
+@pytest.mark.parametrize("language", [None, "ru"])
+def test_the_sample_is_balanced_at_the_heights_found_at_once(
+    repo: Path, misses: list[float], language: str | None
+) -> None:
+    # Every multi-column box of the issue (the contents list, each story's
+    # body, in the measuring layouts and the issue's) is laid out once at
+    # the height found: the engine's own search never has to run.
+    from bulletin.build import _lay_out, _typesetter
+    from bulletin.manifest import load_issue
+
+    loaded = load_issue(repo, "2021-05", language=language)
+    layout = _lay_out(loaded, _typesetter(loaded))
+    assert layout.laid_out.page_count == 5
+    assert misses == []
 
 
 def test_a_height_that_does_not_hold_the_text_falls_back_to_the_engines_search(
     typesetter: Typesetter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    html = _document([60, 25, 40], 3, 150, True)
+    html = _document(
+        [("p", 60), ("figure", 150), ("h3", 0), ("p", 25), ("spaced", 40), ("whole", 3)], 3
+    )
     expected = _words(_columns(_laid_out(typesetter, html, stock=True)))
     found: list[float] = []
 

@@ -44,6 +44,15 @@ class Piece:
     """Its bottom, in the same flow (px)."""
     breakable_after: bool
     """Whether a column may end after it."""
+    end: float | None = None
+    """How far a column ending after it reaches, with the bottom margin of
+    the block it ends (the engine fits that margin in the column too);
+    ``None``: its bottom."""
+
+    @property
+    def reach(self) -> float:
+        """Where a column that ends after this piece (and goes on) must still have room."""
+        return self.bottom if self.end is None else self.end
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,11 @@ class _Item:
     keep_with_next: bool
     orphans: int = 1
     widows: int = 1
+    end: float | None = None
+    edge: float | None = None
+    """The bottom border edge of the block in the column that this item ends (if it does)."""
+    margin_below: float = 0.0
+    """The bottom margin of that block."""
 
 
 def install() -> None:
@@ -81,14 +95,18 @@ def balanced_height(columns: Sequence[Any], count: int, top: float, fallback: fl
 def least_height(pieces: Sequence[Piece], count: int) -> float:
     """Return the least height at which ``count`` columns hold ``pieces`` (px, not empty)."""
     low = max(piece.bottom - piece.top for piece in pieces)
-    high = pieces[-1].bottom - pieces[0].top
+    high = max(piece.reach for piece in pieces) - pieces[0].top
     while high - low > PRECISION_PX:
         middle = (low + high) / 2
         if len(fill(pieces, middle)) <= count:
             high = middle
         else:
             low = middle
-    return max(pieces[end].bottom - pieces[first].top for first, end in fill(pieces, high))
+    return max(_reach(pieces, end) - pieces[first].top for first, end in fill(pieces, high))
+
+
+def _reach(pieces: Sequence[Piece], index: int) -> float:
+    return pieces[index].reach
 
 
 def fill(pieces: Sequence[Piece], height: float) -> list[tuple[int, int]]:
@@ -103,7 +121,9 @@ def fill(pieces: Sequence[Piece], height: float) -> list[tuple[int, int]]:
         end = None
         index = first
         while index <= last and pieces[index].bottom - pieces[first].top <= height:
-            if pieces[index].breakable_after or index == last:
+            if (pieces[index].breakable_after or index == last) and _reach(pieces, index) - pieces[
+                first
+            ].top <= height:
                 end = index
             index += 1
         if end is None:
@@ -118,31 +138,49 @@ def flow(columns: Sequence[Any], top: float) -> list[Piece]:
 
     Each column after the first continues the flow where the one before it
     ended; a paragraph split between two columns is one paragraph again.
+    ``top`` is where the columns start on the page.
     """
+    children = [[child for child in column.children if _in_flow(child)] for column in columns]
     items: list[_Item] = []
-    offset = top
-    for column in columns:
-        found = list(_items(column, keep_with_next=False))
+    for number, column in enumerate(columns):
+        following = next((found for found in children[number + 1 :] if found), None)
+        # The column's last block goes on at the top of the next one.
+        continued = bool(
+            children[number]
+            and following
+            and following[0].element is children[number][-1].element
+            and following[0].element is not None
+        )
+        found = list(_items(column, keep_with_next=False, continued=continued))
         if not found:
             continue
-        shift = offset - (top if not items else found[0].top)
+        shift = 0.0
+        if items:
+            previous = items[-1]
+            if previous.edge is None:
+                # The lines of a block split between the columns follow on.
+                shift = previous.bottom - found[0].top
+            else:
+                # The first block of this column stands after the last one of
+                # the column before, their margins collapsed into the larger.
+                margin_top = max(0.0, float(children[number][0].margin_top))
+                gap = max(previous.margin_below, margin_top)
+                shift = previous.edge + gap - margin_top - found[0].top
         items.extend(
-            _Item(
-                item.top + shift,
-                item.bottom + shift,
-                item.paragraph,
-                item.keep_with_next,
-                item.orphans,
-                item.widows,
+            replace(
+                item,
+                top=item.top + shift,
+                bottom=item.bottom + shift,
+                end=None if item.end is None else item.end + shift,
+                edge=None if item.edge is None else item.edge + shift,
             )
             for item in found
         )
-        offset = items[-1].bottom
     if items:
         # The first column starts at ``top``, with any margin above its first line.
         items[0] = replace(items[0], top=top)
     return [
-        Piece(item.top, item.bottom, breakable)
+        Piece(item.top, item.bottom, breakable, item.end)
         for item, breakable in zip(items, _breaks(items), strict=True)
     ]
 
@@ -166,8 +204,13 @@ def _breaks(items: Sequence[_Item]) -> Iterator[bool]:
         index = end + 1
 
 
-def _items(box: Any, *, keep_with_next: bool) -> Iterator[_Item]:
-    """Yield the lines and unbreakable blocks inside ``box``, in order."""
+def _items(
+    box: Any, *, keep_with_next: bool, column: bool = True, continued: bool = False
+) -> Iterator[_Item]:
+    """Yield the lines and unbreakable blocks inside ``box`` (a column at first), in order.
+
+    ``continued``: the column's last block goes on in the next column.
+    """
     children = [child for child in getattr(box, "children", None) or () if _in_flow(child)]
     if any(type(child).__name__ == "LineBox" for child in children):
         style = box.style
@@ -188,14 +231,29 @@ def _items(box: Any, *, keep_with_next: bool) -> Iterator[_Item]:
             if following is None
             else child.style["break_after"] in AVOID or following.style["break_before"] in AVOID
         )
+        top = float(child.position_y)
+        edge = top + float(child.margin_height()) - float(child.margin_bottom)
         if _atomic(child):
-            # A column's height ends at its last box's bottom margin edge, less
-            # that margin (the engine drops it at a column's foot).
-            top = float(child.position_y)
-            bottom = top + float(child.margin_height()) - float(child.margin_bottom)
-            yield _Item(top, bottom, None, keep)
+            found = [_Item(top, edge, None, keep)]
         else:
-            yield from _items(child, keep_with_next=keep)
+            found = list(_items(child, keep_with_next=keep, column=False))
+        if not found:
+            continue
+        if column:
+            # A block in a column keeps its top margin at the column's top.
+            found[0] = replace(found[0], top=top)
+            if not (continued and following is None):
+                below = max(0.0, float(child.margin_bottom))
+                found[-1] = replace(
+                    found[-1],
+                    edge=edge,
+                    margin_below=below,
+                    # Its bottom margin must fit in the column too: the engine
+                    # lays its content out again with room for it (a block with
+                    # no content, an empty one or an image, cannot overflow so).
+                    end=edge + below if getattr(child, "children", None) else None,
+                )
+        yield from found
 
 
 def _in_flow(box: Any) -> bool:

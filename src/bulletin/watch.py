@@ -6,9 +6,9 @@ photos already checked, the measures of every story and of the front matter,
 and the pages the stories started on (a :class:`~bulletin.build.Session`):
 an edit to one story's text costs a layout of that story alone (to measure
 it), one layout of the issue with the photo heights that pack the pages, and
-one write. The PDF is byte for byte what ``bulletin build`` writes. A change that breaks the issue is reported and
-watching goes on; nothing is written, so the last good PDF stays until the
-next good build replaces it.
+one write. The PDF is byte for byte what ``bulletin build`` writes. A change
+that breaks the issue is reported and watching goes on; nothing is written,
+so the last good PDF stays until the next good build replaces it.
 """
 
 from __future__ import annotations
