@@ -353,3 +353,58 @@ def test_the_contents_pages_a_build_notes_are_a_guess_checked_not_trusted(
     assert email.path.read_bytes() == sample_editions["email"].path.read_bytes()
     # It notes the pages its stories start on, as the contents list prints them.
     assert json.loads(noted.read_text()) == dict(zip(stories, [1, 2, 2, 3, 4, 4, 5], strict=True))
+
+
+def test_a_later_build_measures_only_the_story_edited(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The measures a build keeps in out/.cache serve the next build, in another process too."""
+    from bulletin.pdf import Typesetter
+
+    out = project / "out"
+    (first,) = build_issue(project, SAMPLE_MONTH, out, language="en", edition="email")
+    before = first.path.read_bytes()
+    issue = project / "issues" / SAMPLE_MONTH / "issue.yaml"
+    issue.write_text(issue.read_text().replace("was organized by", "was organised by", 1))
+    laid_out: list[list[str]] = []
+    render_pdf = Typesetter.render_pdf
+
+    def recording(self: Typesetter, html: str, **options: object) -> object:
+        laid_out.append(re.findall(r'<article class="story" id="([^"]+)"', html))
+        return render_pdf(self, html, **options)
+
+    monkeypatch.setattr(Typesetter, "render_pdf", recording)
+    (again,) = build_issue(project, SAMPLE_MONTH, out, language="en", edition="email")
+    stories = [story.id for story in _stories(load_issue(project, SAMPLE_MONTH))]
+    assert laid_out == [["almaty-process"], stories]
+    monkeypatch.undo()
+    (fresh,) = build_issue(project, SAMPLE_MONTH, tmp_path, language="en", edition="email")
+    assert again.path.read_bytes() == fresh.path.read_bytes() != before
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "{not json",
+        '{"fronts": {}, "blocks": []}',
+        '{"fronts": {}, "blocks": {"k": {"id": 1}}}',
+        "SAMPLE-WITH-WRONG-TYPES",
+    ],
+)
+def test_measures_that_are_not_sound_are_measured_again(
+    kept: str, sample_editions: dict[str, BuildResult], tmp_path: Path
+) -> None:
+    build_issue(REPO, SAMPLE_MONTH, tmp_path, language="en", edition="email")
+    path = tmp_path / ".cache" / "measures" / f"{SAMPLE_MONTH}-en.json"
+    if kept == "SAMPLE-WITH-WRONG-TYPES":
+        # Every length turned into text: the keys match, the values do not.
+        sound = json.loads(path.read_text())
+        for block in sound["blocks"].values():
+            block["fixed"] = str(block["fixed"])
+        kept = json.dumps(sound)
+    path.write_text(kept)
+
+    (again,) = build_issue(REPO, SAMPLE_MONTH, tmp_path, language="en", edition="email")
+
+    assert again.path.read_bytes() == sample_editions["email"].path.read_bytes()
+    assert json.loads(path.read_text())["blocks"], "the sound measures are kept again"

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import hashlib
 import json
 import logging
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bulletin.editions import Edition, issue_datetime, plan_editions
 from bulletin.errors import BulletinError, RenderError
@@ -30,6 +33,7 @@ from bulletin.photos import (
 from bulletin.placement import WHOLE, measure_placements
 
 log = logging.getLogger(__name__)
+_Kept = TypeVar("_Kept", Front, Block)
 
 # How far a photo's placed size may drift between the measuring layout and an
 # edition's (rounding of pixel sizes moves auto heights a little).
@@ -44,6 +48,9 @@ NUMBERING_ATTEMPTS = 2
 # Where a build notes the pages its stories started on, in the cache folder:
 # the next build's first guess for its contents list (checked, never trusted).
 PAGES_CACHE = "pages"
+# Where a build keeps the measures of its blocks and front matter, in the
+# cache folder: a later build measures only what changed (see _measure).
+MEASURES_CACHE = "measures"
 # Measuring layouts (see _measure): the front matter with the contacts on a
 # page after it; the blocks, each laid out whole on one tall page.
 FRONT_STYLE = ".contacts { break-before: page !important; }"
@@ -149,7 +156,7 @@ def build_issue(
     cache_dir = out / ".cache"
     typesetter = _typesetter(source, cache_dir, session)
     made: list[tuple[str, Edition, _Typeset]] = []
-    notes: list[tuple[Path, dict[str, int]]] = []
+    notes: list[tuple[Path, str]] = []
     for edition_language in dict.fromkeys(languages):
         loaded = (
             source
@@ -161,16 +168,23 @@ def build_issue(
         editions = plan_editions(loaded, out / month, name, edition)
         key = (month, edition_language)
         noted = cache_dir / PAGES_CACHE / f"{month}-{edition_language}.json"
+        measured = cache_dir / MEASURES_CACHE / f"{month}-{edition_language}.json"
         guess = session.pages.get(key) if session else None
+        measures = session.measures.get(key) if session else None
+        if measures is None:
+            measures = _read_measures(measured)
+            if session is not None:
+                session.measures[key] = measures
         layout = _lay_out(
             loaded,
             typesetter,
             guess=guess if guess is not None else _read_pages(noted),
-            measures=session.measures.setdefault(key, Measures()) if session else None,
+            measures=measures,
         )
         if session is not None:
             session.pages[key] = layout.pages
-        notes.append((noted, layout.pages))
+        notes.append((noted, json.dumps(layout.pages, sort_keys=True)))
+        notes.append((measured, _measures_json(measures)))
         laid_out = layout.laid_out
         _check_budget(loaded, laid_out.page_count)
         # The layout with the photos as they are tells the size each is
@@ -196,8 +210,8 @@ def build_issue(
                 tuple(typeset.photos.values()),
             )
         )
-    for path, pages in notes:
-        _note_pages(path, pages)
+    for path, text in notes:
+        _note(path, text)
     return results
 
 
@@ -344,7 +358,11 @@ def _measure(
 
 
 def _fingerprint(loaded: LoadedIssue) -> str:
-    """Return what the layout of the issue depends on besides its text: files, by date and size."""
+    """Return what the layout of the issue depends on besides its text.
+
+    The code that lays out and measures, and the layout's, fonts' and
+    photos' files by date and size.
+    """
     layout_dir = layout_folder(loaded)
     files = sorted(
         {
@@ -359,12 +377,25 @@ def _fingerprint(loaded: LoadedIssue) -> str:
             *([Path(loaded.publication.logo)] if loaded.publication.logo else []),
         }
     )
-    stamps = []
+    stamps = [_code()]
     for path in files:
         with contextlib.suppress(OSError):
             status = path.stat()
             stamps.append(f"{path}:{status.st_mtime_ns}:{status.st_size}")
     return "\n".join(stamps)
+
+
+@functools.cache
+def _code() -> str:
+    """Return the version of the code that measures: the engine's, and ours by its source."""
+    import weasyprint
+
+    from bulletin import _weasyprint_columns, columns, fit, layout
+
+    digest = hashlib.sha256(weasyprint.__version__.encode())
+    for module in (fit, columns, _weasyprint_columns, layout, sys.modules[__name__]):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()
 
 
 def _key(*parts: str) -> str:
@@ -413,10 +444,58 @@ def _read_pages(path: Path) -> dict[str, int]:
     return {key: value for key, value in noted.items() if isinstance(value, int)}
 
 
-def _note_pages(path: Path, pages: Mapping[str, int]) -> None:
+def _note(path: Path, text: str) -> None:
+    """Write a note for the next build, unless it holds that already."""
+    with contextlib.suppress(OSError):
+        if path.read_text() == text:
+            return
     # A note that cannot be written only costs the next build some time.
     with contextlib.suppress(BulletinError):
-        write_output(path, json.dumps(pages, sort_keys=True).encode())
+        write_output(path, text.encode())
+
+
+def _read_measures(path: Path) -> Measures:
+    """Return the measures a build kept in ``path``, or none if it holds none that are sound."""
+    try:
+        kept = json.loads(path.read_text())
+        return Measures(
+            {key: _from_json(Front, value) for key, value in kept["fronts"].items()},
+            {key: _from_json(Block, value) for key, value in kept["blocks"].items()},
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return Measures()
+
+
+def _measures_json(measures: Measures) -> str:
+    return json.dumps(
+        {
+            "fronts": {key: dataclasses.asdict(front) for key, front in measures.fronts.items()},
+            "blocks": {key: dataclasses.asdict(block) for key, block in measures.blocks.items()},
+        },
+        sort_keys=True,
+    )
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "float": (float, int),
+    "int": (int,),
+    "bool": (bool,),
+}
+
+
+def _from_json(kind: type[_Kept], value: Any) -> _Kept:
+    """Return a ``kind`` from its fields as JSON gave them; raise TypeError if one is unsound."""
+    described = dataclasses.fields(kind)
+    if not isinstance(value, dict) or set(value) != {each.name for each in described}:
+        raise TypeError(f"not a {kind.__name__}")
+    for each in described:
+        item = value[each.name]
+        if not isinstance(item, _JSON_TYPES[str(each.type)]) or (
+            isinstance(item, bool) and each.type != "bool"
+        ):
+            raise TypeError(f"{kind.__name__}.{each.name}")
+    return kind(**value)
 
 
 def _start_pages(document: Any, ids: Sequence[str]) -> dict[str, int]:
