@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,3 +58,25 @@ def sample_editions(sample_builds: list[BuildResult]) -> dict[str, BuildResult]:
 def archive_site(tmp_path_factory: pytest.TempPathFactory) -> SiteResult:
     """Build the archive site of every issue in the repository once per session."""
     return build_site(REPO, tmp_path_factory.mktemp("archive"))
+
+
+STORY_ID = re.compile(r'<article class="story" id="([^"]+)"')
+
+
+@contextmanager
+def layouts_recorded() -> Iterator[list[list[str]]]:
+    """Record each document laid out meanwhile, as the ids of the stories it holds."""
+    from bulletin.pdf import Typesetter
+
+    laid_out: list[list[str]] = []
+    render_pdf = Typesetter.render_pdf
+
+    def recording(self: Typesetter, html: str, **options: Any) -> Any:
+        laid_out.append(STORY_ID.findall(html))
+        return render_pdf(self, html, **options)
+
+    Typesetter.render_pdf = recording  # type: ignore[method-assign]
+    try:
+        yield laid_out
+    finally:
+        Typesetter.render_pdf = render_pdf  # type: ignore[method-assign]

@@ -24,7 +24,7 @@ from fontTools.ttLib import TTFont
 from bulletin.build import BuildResult, build_issue
 from bulletin.manifest import LoadedIssue, load_issue
 from bulletin.model import Story
-from conftest import REFERENCE, REPO, SAMPLE_MONTH
+from conftest import REFERENCE, REPO, SAMPLE_MONTH, layouts_recorded
 
 A4 = (595.28, 841.89)
 """ISO A4 in PDF points (210 x 297 mm)."""
@@ -355,29 +355,17 @@ def test_the_contents_pages_a_build_notes_are_a_guess_checked_not_trusted(
     assert json.loads(noted.read_text()) == dict(zip(stories, [1, 2, 2, 3, 4, 4, 5], strict=True))
 
 
-def test_a_later_build_measures_only_the_story_edited(
-    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_later_build_measures_only_the_story_edited(project: Path, tmp_path: Path) -> None:
     """The measures a build keeps in out/.cache serve the next build, in another process too."""
-    from bulletin.pdf import Typesetter
-
     out = project / "out"
     (first,) = build_issue(project, SAMPLE_MONTH, out, language="en", edition="email")
     before = first.path.read_bytes()
     issue = project / "issues" / SAMPLE_MONTH / "issue.yaml"
     issue.write_text(issue.read_text().replace("was organized by", "was organised by", 1))
-    laid_out: list[list[str]] = []
-    render_pdf = Typesetter.render_pdf
-
-    def recording(self: Typesetter, html: str, **options: object) -> object:
-        laid_out.append(re.findall(r'<article class="story" id="([^"]+)"', html))
-        return render_pdf(self, html, **options)
-
-    monkeypatch.setattr(Typesetter, "render_pdf", recording)
-    (again,) = build_issue(project, SAMPLE_MONTH, out, language="en", edition="email")
+    with layouts_recorded() as laid_out:
+        (again,) = build_issue(project, SAMPLE_MONTH, out, language="en", edition="email")
     stories = [story.id for story in _stories(load_issue(project, SAMPLE_MONTH))]
     assert laid_out == [["almaty-process"], stories]
-    monkeypatch.undo()
     (fresh,) = build_issue(project, SAMPLE_MONTH, tmp_path, language="en", edition="email")
     assert again.path.read_bytes() == fresh.path.read_bytes() != before
 

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import os
 import queue
-import re
 import signal
 import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bulletin.watch import Rebuild, Watcher, watch_issue
+from conftest import STORY_ID, layouts_recorded
 
 MONTH = "2021-05"
 ISSUE = f"issues/{MONTH}/issue.yaml"
@@ -86,29 +85,20 @@ def test_a_warm_build_writes_what_a_fresh_build_writes(short: Path, tmp_path: Pa
 
 
 def test_an_edit_to_one_story_lays_out_that_story_and_the_issue_once(
-    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, tmp_path: Path
 ) -> None:
     from bulletin.build import build_issue
-    from bulletin.pdf import Typesetter
 
     watcher = Watcher(project, MONTH, project / "out", language="en")
     first = watcher.build()
     assert not first.problems
-    laid_out: list[list[str]] = []
-    render_pdf = Typesetter.render_pdf
-
-    def recording(self: Typesetter, html: str, **options: Any) -> Any:
-        laid_out.append(re.findall(r'<article class="story" id="([^"]+)"', html))
-        return render_pdf(self, html, **options)
-
-    monkeypatch.setattr(Typesetter, "render_pdf", recording)
     _edit(project, "was organized by", "was organised by")
-    warm = watcher.handle([project / ISSUE])
+    with layouts_recorded() as laid_out:
+        warm = watcher.handle([project / ISSUE])
     assert warm is not None and not warm.problems
-    stories = re.findall(r'<article class="story" id="([^"]+)"', _html(project))
+    stories = STORY_ID.findall(_html(project))
     # The story edited is measured alone; the others keep their measures.
     assert laid_out == [["almaty-process"], stories]
-    monkeypatch.undo()
     (fresh,) = build_issue(project, MONTH, tmp_path / "fresh", edition="email", language="en")
     assert fresh.path.read_bytes() == (project / PDF).read_bytes()
 

@@ -52,33 +52,12 @@ from weasyprint.layout.percent import percentage, resolve_percentages
 from bulletin.columns import balanced_height
 
 
-def columns_layout(
-    context,
-    box,
-    bottom_space,
-    skip_stack,
-    containing_block,
-    page_is_empty,
-    absolute_boxes,
-    fixed_boxes,
-    adjoining_margins,
-    first_letter_style,
-    first_line_style,
-):
-    """Lay out a multi-column ``box`` (bulletin: trusting the balanced height, else searching)."""
-    arguments = (
-        context,
-        box,
-        bottom_space,
-        skip_stack,
-        containing_block,
-        page_is_empty,
-        absolute_boxes,
-        fixed_boxes,
-        adjoining_margins,
-        first_letter_style,
-        first_line_style,
-    )
+def columns_layout(*arguments):
+    """Lay out a multi-column box (bulletin: trusting the balanced height, else searching).
+
+    Takes the arguments of the engine's ``columns_layout``, as it passes them.
+    """
+    context, absolute_boxes, fixed_boxes = arguments[0], arguments[6], arguments[7]
     if context.current_page_footnotes or context.current_footnote_area.height != "auto":
         return _columns_layout(*arguments, trusted=False, missed=[])
     marks = len(absolute_boxes), len(fixed_boxes), len(context.excluded_shapes)
