@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -119,9 +121,21 @@ def watch(
         language=language,
     )
     typer.echo(f"watching issues/{month}, issues/, layouts/ and fonts/ (Ctrl-C to stop)")
-    # Ctrl-C is how watching ends: not a failure.
-    with contextlib.suppress(KeyboardInterrupt):
-        watch_issue(watcher, _report_rebuild)
+    # Ctrl-C is how watching ends, not a failure: it stops watching once the
+    # build under way (if any) is written, so that no PDF is left half done.
+    # A second Ctrl-C interrupts at once.
+    stop = threading.Event()
+
+    def interrupted(signum: int, frame: object) -> None:
+        stop.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = signal.signal(signal.SIGINT, interrupted)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            watch_issue(watcher, _report_rebuild, stop=stop)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _report_rebuild(rebuild: Rebuild) -> None:

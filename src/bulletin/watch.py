@@ -135,6 +135,8 @@ def watch_issue(
         yield_on_timeout=True,
         raise_interrupt=False,
     ):
+        if stop is not None and stop.is_set():
+            return
         if not built:
             report(watcher.build())
             built = True
