@@ -16,6 +16,7 @@ from typer.testing import CliRunner, Result
 
 from bulletin import preflight
 from bulletin.cli import app
+from conftest import shorten_issue
 
 MANIFESTS = Path(__file__).parent / "manifests"
 ISSUE = "issues/2021-05/issue.yaml"
@@ -25,16 +26,6 @@ PREVIOUS = b"%PDF-1.7 the last good build, to be kept byte for byte\n%%EOF\n"
 
 def _run(*args: str | Path) -> Result:
     return CliRunner().invoke(app, [str(arg) for arg in args])
-
-
-def _shorten(project: Path) -> None:
-    """Cut the issue to its first story, so that a build takes a second, not four."""
-    path = project / ISSUE
-    text = path.read_text()
-    path.write_text(text.split("\n  - id: family-return-karakalpakstan")[0].rstrip() + "\n")
-    # The translations hold the stories cut here: leave the issue in English only.
-    for translation in path.parent.glob("issue.*.yaml"):
-        translation.unlink()
 
 
 def _previous_build(project: Path) -> Path:
@@ -157,7 +148,7 @@ def test_failing_at_validation_keeps_the_previous_pdf(project: Path) -> None:
 
 
 def test_failing_at_rendering_keeps_the_previous_pdf(project: Path, scratch: Path) -> None:
-    _shorten(project)
+    shorten_issue(project)
     pdf = _previous_build(project)
     path = project / ISSUE
     # No bundled font has these characters: the layout engine fails the build.
@@ -180,7 +171,7 @@ def test_failing_at_rendering_keeps_the_previous_pdf(project: Path, scratch: Pat
 def test_failing_at_writing_keeps_the_previous_pdf(
     project: Path, scratch: Path, monkeypatch: pytest.MonkeyPatch, broken: str, reason: int
 ) -> None:
-    _shorten(project)
+    shorten_issue(project)
     # A first build prepares the photos, so that only the PDF is left to write.
     assert _run("build", "2021-05", "--edition", "email", "--root", project).exit_code == 0
     pdf = project / PDF
@@ -203,7 +194,7 @@ def test_failing_at_writing_keeps_the_previous_pdf(
 
 
 def test_an_output_folder_that_cannot_be_made_is_reported(project: Path) -> None:
-    _shorten(project)
+    shorten_issue(project)
     (project / "out").mkdir()
     (project / "out/2021-05").write_text("a file where the month's folder should be")
     result = _run("build", "2021-05", "--edition", "email", "--root", project)
@@ -215,7 +206,7 @@ def test_an_output_folder_that_cannot_be_made_is_reported(project: Path) -> None
 
 
 def test_two_builds_at_once_both_write_a_whole_pdf(project: Path) -> None:
-    _shorten(project)
+    shorten_issue(project)
     command = [
         Path(sys.executable).parent / "bulletin",
         *("build", "2021-05", "--edition", "email", "--root", project),

@@ -13,22 +13,13 @@ from pathlib import Path
 import pytest
 
 from bulletin.watch import Rebuild, Watcher, watch_issue
-from conftest import STORY_ID, layouts_recorded
+from conftest import STORY_ID, layouts_recorded, shorten_issue
 
 MONTH = "2021-05"
 ISSUE = f"issues/{MONTH}/issue.yaml"
 PDF = f"out/{MONTH}/iom-central-asia-bulletin-{MONTH}.pdf"
 # Generous: a build takes seconds, but the machine may be busy. Never a timing assert.
 WAIT_S = 180
-
-
-def _shorten(project: Path) -> None:
-    """Cut the issue to its first story, so that a build takes a second, not four."""
-    path = project / ISSUE
-    text = path.read_text()
-    path.write_text(text.split("\n  - id: family-return-karakalpakstan")[0].rstrip() + "\n")
-    for translation in path.parent.glob("issue.*.yaml"):
-        translation.unlink()
 
 
 def _edit(project: Path, old: str, new: str) -> None:
@@ -40,7 +31,7 @@ def _edit(project: Path, old: str, new: str) -> None:
 
 @pytest.fixture
 def short(project: Path) -> Path:
-    _shorten(project)
+    shorten_issue(project)
     return project
 
 

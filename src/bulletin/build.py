@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from bulletin.editions import Edition, issue_datetime, plan_editions
 from bulletin.errors import BulletinError, RenderError
-from bulletin.fit import Block, Fit, Front, Pages, choose_heights, measure_blocks, measure_front
+from bulletin.fit import Block, Fit, Front, choose_heights, measure_blocks, measure_front
 from bulletin.images import PhotoInfo, check_photos
 from bulletin.layout import build_context, edition_stylesheet, layout_folder, render_html
 from bulletin.manifest import LoadedIssue, issue_languages, load_issue
@@ -49,9 +49,9 @@ NUMBERING_ATTEMPTS = 2
 # the next build's first guess for its contents list (checked, never trusted).
 PAGES_CACHE = "pages"
 # Where a build keeps the measures of its blocks and front matter, in the
-# cache folder: a later build measures only what changed (see _measure).
+# cache folder: a later build measures only what changed (see _measure_blocks).
 MEASURES_CACHE = "measures"
-# Measuring layouts (see _measure): the front matter with the contacts on a
+# Measuring layouts (see _measure_front, _measure_blocks): the front matter with the contacts on a
 # page after it; the blocks, each laid out whole on one tall page.
 FRONT_STYLE = ".contacts { break-before: page !important; }"
 BLOCKS_STYLE = """
@@ -66,7 +66,7 @@ FRONT_ATTEMPTS = 2
 
 @dataclass
 class Measures:
-    """Measuring layouts already made, by what they were made of (see _measure)."""
+    """Measuring layouts already made, by what they were made of (see _measure_blocks)."""
 
     fronts: dict[str, Front] = field(default_factory=dict)
     """Front layouts, by key."""
@@ -271,7 +271,7 @@ def _lay_out(
     """Return the issue laid out with photo heights that pack its pages.
 
     ``guess`` are the pages the stories are likely to start on (an earlier
-    build's); ``measures`` are kept from one build to the next (see _measure).
+    build's); ``measures`` are kept from one build to the next (see _measure_blocks).
     """
     ids = [block.id for block in loaded.issue.stories]
     pages = {block_id: 1 for block_id in ids} | {
@@ -279,13 +279,18 @@ def _lay_out(
     }
     measures = measures if measures is not None else Measures()
     used = Measures()
-    for _ in range(FRONT_ATTEMPTS):
-        geometry, blocks = _measure(loaded, typesetter, pages, measures, used)
-        chosen = choose_heights(geometry, blocks)
+    resources = _fingerprint(loaded)
+    front = _measure_front(loaded, typesetter, pages, resources, measures, used)
+    blocks = _measure_blocks(loaded, typesetter, front.page_width, resources, measures, used)
+    margin = blocks[0].margin if blocks else 0.0
+    chosen = choose_heights(front.pages(margin), blocks)
+    for _ in range(FRONT_ATTEMPTS - 1):
         if chosen.start_pages == pages:
             break
         # The contents list prints other pages than it was measured with.
         pages = chosen.start_pages
+        front = _measure_front(loaded, typesetter, pages, resources, measures, used)
+        chosen = choose_heights(front.pages(margin), blocks)
     # Keep what this build used, for the next one.
     measures.fronts, measures.blocks = used.fronts, used.blocks
 
@@ -304,35 +309,49 @@ def _lay_out(
     return _Layout(fit, laid_out, _start_pages(laid_out.document, ids))
 
 
-def _measure(
+def _measure_front(
     loaded: LoadedIssue,
     typesetter: Typesetter,
     pages: Mapping[str, int],
+    resources: str,
     known: Measures,
     used: Measures,
-) -> tuple[Pages, list[Block]]:
-    """Return the page geometry and the blocks measured, for the fit.
+) -> Front:
+    """Return the page geometry, measured in a layout of the front matter alone.
 
-    Two kinds of measuring layout, neither written: the front (masthead and
-    contents list printing ``pages``, no blocks, the contacts on a page
-    after), which gives the page geometry; and the blocks, each laid out
-    whole on one tall page, so that every story body is balanced as it is
-    on a page it fits. A block's measure depends on its own content, the
-    layout and the photos only: each is kept in ``known`` under a key made
-    of those, and only blocks not known yet are laid out (a text edit lays
-    out the one story edited). What was used is added to ``used``.
+    The front layout (not written) has the masthead and the contents list
+    printing ``pages``, no blocks, and the contacts on a page after. It is
+    kept in ``known`` under a key made of its HTML and ``resources`` (see
+    _fingerprint), and added to ``used``.
     """
-    resources = _fingerprint(loaded)
-    front_html = render_html(loaded, pages=pages, blocks=())
-    front_key = _key(front_html, FRONT_STYLE, resources)
-    front = known.fronts.get(front_key)
+    html = render_html(loaded, pages=pages, blocks=())
+    key = _key(html, FRONT_STYLE, resources)
+    front = known.fronts.get(key)
     if front is None:
-        document = typesetter.render_pdf(
-            front_html, stylesheets=[FRONT_STYLE], write=False
-        ).document
+        document = typesetter.render_pdf(html, stylesheets=[FRONT_STYLE], write=False).document
         front = measure_front(document)
-    used.fronts[front_key] = front
-    style = BLOCKS_STYLE.format(width=front.page_width, height=MEASURING_PAGE_MM)
+    used.fronts[key] = front
+    return front
+
+
+def _measure_blocks(
+    loaded: LoadedIssue,
+    typesetter: Typesetter,
+    page_width: float,
+    resources: str,
+    known: Measures,
+    used: Measures,
+) -> list[Block]:
+    """Return the stories and call-outs measured, in order.
+
+    Each is laid out whole on one tall page (not written), so that every
+    story body is balanced as it is on a page it fits. A block's measure
+    depends on its own content, the layout and the photos only: each is kept
+    in ``known`` under a key made of those, and only blocks not known yet are
+    laid out (a text edit lays out the one story edited). What was used is
+    added to ``used``.
+    """
+    style = BLOCKS_STYLE.format(width=page_width, height=MEASURING_PAGE_MM)
     context = build_context(loaded, {})
     shared = {
         name: value
@@ -352,9 +371,8 @@ def _measure(
         ).document
         for block in measure_blocks(document):
             known.blocks[keys[block.id]] = block
-    blocks = [known.blocks[keys[block_id]] for block_id in keys]
     used.blocks.update((key, known.blocks[key]) for key in keys.values())
-    return front.pages(blocks[0].margin if blocks else 0.0), blocks
+    return [known.blocks[key] for key in keys.values()]
 
 
 def _fingerprint(loaded: LoadedIssue) -> str:

@@ -126,7 +126,6 @@ def measure_blocks(document: Any) -> list[Block]:
     it fits. Lengths are rounded to 1/256 px: a block measures the same
     wherever it lies on the page, alone or among others.
     """
-    _, blocks = measure_layout(document)
     return [
         Block(
             block.id,
@@ -138,7 +137,7 @@ def measure_blocks(document: Any) -> list[Block]:
             _quantized(block.line_height),
             _quantized(block.body_height),
         )
-        for block in blocks
+        for block in _measured(document)
     ]
 
 
@@ -291,10 +290,8 @@ def _place_tail(pages: Pages, page: int, position: float) -> tuple[int, float, f
     return page, position + pages.tail, 0.0
 
 
-def measure_layout(document: Any) -> tuple[Pages, list[Block]]:
-    """Return the page geometry and the measured blocks of a laid-out document."""
-    first = document.pages[0]._page_box
-    later = document.pages[1]._page_box if len(document.pages) > 1 else first
+def _measured(document: Any) -> list[Block]:
+    """Return the blocks of a laid-out document, as measured there."""
     heads: dict[str, float] = {}
     figures: dict[str, float] = {}
     margins: dict[str, float] = {}
@@ -303,20 +300,12 @@ def measure_layout(document: Any) -> tuple[Pages, list[Block]]:
     bodies: dict[str, list[float]] = {}
     columns: dict[str, int] = {}
     order: list[str] = []
-    first_used = 0.0
-    first_page, first_offset = 0, 0.0
-    tail = 0.0
-    for index, page in enumerate(document.pages):
-        top = page._page_box.content_box_y()
+    for page in document.pages:
         for box, block_id in _blocks(page._page_box):
             classes = _classes(box)
             if block_id not in order:
                 order.append(block_id)
                 margins[block_id] = _margin_top(box)
-                if len(order) == 1:
-                    first_page, first_offset = index, box.position_y - top
-                    if index == 0:
-                        first_used = first_offset
             # Measure by positions, not by summing boxes: margins collapse
             # through headers and figures and belong to no single box.
             content_top = box.position_y + float(box.margin_top)
@@ -336,9 +325,6 @@ def measure_layout(document: Any) -> tuple[Pages, list[Block]]:
                     columns[block_id] = _column_count(child)
                     lines.setdefault(block_id, []).extend(_line_heights(child))
                     bodies.setdefault(block_id, []).append(child.margin_height())
-        contacts = _find_class(page._page_box, "contacts")
-        if contacts is not None:
-            tail = contacts.margin_height() - float(contacts.margin_top) + _margin_top(contacts)
     blocks = []
     for block_id in order:
         if block_id in whole:
@@ -370,8 +356,7 @@ def measure_layout(document: Any) -> tuple[Pages, list[Block]]:
                 body_height,
             )
         )
-    geometry = Pages(first.height, first_used, later.height, tail, first_page, first_offset)
-    return geometry, blocks
+    return blocks
 
 
 def _classes(box: Any) -> set[str]:
