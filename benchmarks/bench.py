@@ -288,9 +288,9 @@ def _write_bare_html(root: Path, month: str, results: Sequence[Any], target: Pat
     Beside it, ``<target>-original.html``: the same with the original photos.
     """
     from bulletin.build import _lay_out, _typesetter
-    from bulletin.fonts import confine_fonts
-    from bulletin.layout import layout_folder, render_html
-    from bulletin.manifest import load_issue
+    from bulletin.html.layout import layout_folder, render_html
+    from bulletin.manifest.load import load_issue
+    from bulletin.pdf.fonts import confine_fonts
 
     email = next(r for r in results if r.edition == "email" and r.language == "en")
     loaded = load_issue(root, month, language=email.language)
@@ -341,7 +341,7 @@ def _bare_task(payload: Json) -> Json:
     from weasyprint import HTML
 
     if payload.get("balanced"):
-        from bulletin.columns import install
+        from bulletin.engine.balance import install
 
         install()
 
@@ -379,7 +379,7 @@ def _build_task(payload: Json) -> Json:
 
 def _archive_task(payload: Json) -> Json:
     """Build the archive site; return its time in this process and what was built."""
-    from bulletin.archive import build_site
+    from bulletin.site.build import build_site
 
     start = time.perf_counter()
     result = build_site(Path(payload["root"]), Path(payload["out"]))
@@ -474,7 +474,7 @@ def bench_sample(work: Path, settings: Settings) -> Json:
     figures["original_ratio_first"] = figures["cold_email_first"] / figures["bare_original_process"]
     figures["original_ratio_again"] = figures["cold_email_again"] / figures["bare_original_process"]
     # The same with the engine's column balancing replaced by bulletin's
-    # (bulletin.columns): what the rest of the pipeline adds.
+    # (bulletin.engine.balance): what the rest of the pipeline adds.
     balanced_command = [
         *bare_command[:-1],
         json.dumps({**json.loads(bare_command[-1]), "balanced": True}),

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from bulletin.archive import SiteResult, build_site
 from bulletin.build import BuildResult, build_issue
+from bulletin.site.build import SiteResult, build_site
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_MONTH = "2021-05"
-REFERENCE = REPO.parent / "shared" / "reference" / "iom-central-asia-bulletin-2021-05.txt"
+REFERENCE = REPO / "tests" / "reference" / "iom-central-asia-bulletin-2021-05.txt"
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +66,7 @@ STORY_ID = re.compile(r'<article class="story" id="([^"]+)"')
 @contextmanager
 def layouts_recorded() -> Iterator[list[list[str]]]:
     """Record each document laid out meanwhile, as the ids of the stories it holds."""
-    from bulletin.pdf import Typesetter
+    from bulletin.pdf.typeset import Typesetter
 
     laid_out: list[list[str]] = []
     render_pdf = Typesetter.render_pdf

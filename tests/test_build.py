@@ -22,8 +22,8 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from bulletin.build import BuildResult, build_issue
-from bulletin.manifest import LoadedIssue, load_issue
-from bulletin.model import Story
+from bulletin.manifest.load import LoadedIssue, load_issue
+from bulletin.model.issue import Story
 from conftest import REFERENCE, REPO, SAMPLE_MONTH, layouts_recorded
 
 A4 = (595.28, 841.89)

@@ -14,11 +14,11 @@ import pikepdf
 import pytest
 from typer.testing import CliRunner, Result
 
-from bulletin import preflight
 from bulletin.cli import app
+from bulletin.preflight import inspect as preflight
 from conftest import shorten_issue
 
-MANIFESTS = Path(__file__).parent / "manifests"
+MANIFESTS = Path(__file__).parent / "manifest" / "cases"
 ISSUE = "issues/2021-05/issue.yaml"
 PDF = "out/2021-05/iom-central-asia-bulletin-2021-05.pdf"
 PREVIOUS = b"%PDF-1.7 the last good build, to be kept byte for byte\n%%EOF\n"
@@ -54,7 +54,7 @@ def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _temporary_files(scratch: Path) -> list[str]:
-    # The fontconfig setup is kept across builds on purpose (bulletin.fonts).
+    # The fontconfig setup is kept across builds on purpose (bulletin.pdf.fonts).
     return [name for name in _left_in(scratch) if not name.startswith("bulletin-fontconfig")]
 
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from bulletin.cli import app
-from bulletin.manifest import _Loader
+from bulletin.manifest.load import _Loader
 
 REPO = Path(__file__).resolve().parent.parent
 ISSUE = "issues/2021-05/issue.yaml"

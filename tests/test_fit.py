@@ -24,8 +24,8 @@ from bulletin.fit import (
     choose_heights,
     measure_blocks,
 )
-from bulletin.layout import render_html
-from bulletin.manifest import load_issue
+from bulletin.html.layout import render_html
+from bulletin.manifest.load import load_issue
 from conftest import SAMPLE_MONTH
 
 LINE = 17.6  # px: the body's 13.2 pt

@@ -95,8 +95,8 @@ def test_an_edit_to_one_story_lays_out_that_story_and_the_issue_once(
 
 
 def _html(project: Path) -> str:
-    from bulletin.layout import render_html
-    from bulletin.manifest import load_issue
+    from bulletin.html.layout import render_html
+    from bulletin.manifest.load import load_issue
 
     return render_html(load_issue(project, MONTH))
 

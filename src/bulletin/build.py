@@ -14,23 +14,23 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bulletin.editions import Edition, issue_datetime, plan_editions
 from bulletin.errors import BulletinError, RenderError
 from bulletin.fit import Block, Fit, Front, choose_heights, measure_blocks, measure_front
-from bulletin.images import PhotoInfo, check_photos
-from bulletin.layout import build_context, edition_stylesheet, layout_folder, render_html
-from bulletin.manifest import LoadedIssue, issue_languages, load_issue
-from bulletin.model import EmailEdition, Story
+from bulletin.html.layout import build_context, edition_stylesheet, layout_folder, render_html
+from bulletin.manifest.load import LoadedIssue, issue_languages, load_issue
+from bulletin.model.issue import EmailEdition, Story
 from bulletin.output import write_output
-from bulletin.pdf import RenderedPdf, Typesetter
-from bulletin.photos import (
+from bulletin.pdf.editions import Edition, issue_datetime, plan_editions
+from bulletin.pdf.typeset import RenderedPdf, Typesetter
+from bulletin.photos.check import PhotoInfo, check_photos
+from bulletin.photos.placement import WHOLE, measure_placements
+from bulletin.photos.prepare import (
     PhotoJob,
     PreparedPhoto,
     describe_image,
     plan_photos,
     prepare_photos,
 )
-from bulletin.placement import WHOLE, measure_placements
 
 log = logging.getLogger(__name__)
 _Kept = TypeVar("_Kept", Front, Block)
@@ -100,7 +100,7 @@ class BuildResult:
     """What a build wrote: one edition in one language."""
 
     edition: str
-    """``email``, ``print`` or ``archive`` (see :mod:`bulletin.editions`)."""
+    """``email``, ``print`` or ``archive`` (see :mod:`bulletin.pdf.editions`)."""
     language: str
     """The language of the edition ("en", "ru")."""
     path: Path
@@ -408,10 +408,12 @@ def _code() -> str:
     """Return the version of the code that measures: the engine's, and ours by its source."""
     import weasyprint
 
-    from bulletin import _weasyprint_columns, columns, fit, layout
+    from bulletin import fit
+    from bulletin.engine import balance, column
+    from bulletin.html import layout
 
     digest = hashlib.sha256(weasyprint.__version__.encode())
-    for module in (fit, columns, _weasyprint_columns, layout, sys.modules[__name__]):
+    for module in (fit, balance, column, layout, sys.modules[__name__]):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()
 

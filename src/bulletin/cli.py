@@ -16,7 +16,7 @@ import typer
 from bulletin.errors import BulletinError
 
 if TYPE_CHECKING:
-    from bulletin.archive import Progress
+    from bulletin.site.build import Progress
     from bulletin.watch import Rebuild
 
 app = typer.Typer(
@@ -178,8 +178,8 @@ def check(
     Exits 0 when the issue may go to print, 1 when there are errors (or, with
     --strict, warnings).
     """
-    from bulletin.manifest import issue_languages
-    from bulletin.preflight import Depth, format_report, inspect_issue
+    from bulletin.manifest.load import issue_languages
+    from bulletin.preflight.inspect import Depth, format_report, inspect_issue
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     depth: Depth = "validation" if quick else "layout"
@@ -210,7 +210,7 @@ def schema(
     ] = None,
 ) -> None:
     """Write the JSON Schema of issue.yaml and publication.yaml, for editors that check YAML."""
-    from bulletin.schema import write_schemas
+    from bulletin.manifest.schema import write_schemas
 
     try:
         written = write_schemas(out or root / "schema")
@@ -235,7 +235,7 @@ def archive(
     ] = False,
 ) -> None:
     """Build every issue (only those whose inputs changed) and the download site in OUT/site/."""
-    from bulletin.archive import build_site
+    from bulletin.site.build import build_site
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     show = _ProgressBar() if sys.stderr.isatty() else _progress_lines

@@ -1,0 +1,80 @@
+"""Build the sample's PDFs and the archive site, and record or compare the sha256 of every file.
+
+    python scripts/compare_outputs.py record outputs.json   # before a change
+    python scripts/compare_outputs.py check outputs.json    # after it: exit 1 on any difference
+
+A restructuring that must not change behaviour is checked with it: the sample
+issue's six PDFs (``bulletin build 2021-05``, which sets ``SOURCE_DATE_EPOCH``
+from the issue's month) and every file of the archive site (``bulletin
+archive``) must come out byte for byte the same. The caches (``.cache``,
+``.archive-state``) are left out: they hold fingerprints of bulletin's own
+code, which a change of code changes by design.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+MONTH = "2021-05"
+SKIPPED = {".cache", ".archive-state"}
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    """Return the sha256 of every file under ``folder`` but the caches, by relative path."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if path.is_file() and not SKIPPED & set(relative.parts):
+            found[relative.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def build_outputs(bulletin: Path) -> dict[str, dict[str, str]]:
+    """Build the sample issue and the archive site afresh; return the digests of both."""
+    environment = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+    with tempfile.TemporaryDirectory() as scratch:
+        pdfs, site = Path(scratch, "pdfs"), Path(scratch, "site")
+        for command in (
+            [str(bulletin), "build", MONTH, "--root", str(REPO), "--out", str(pdfs)],
+            [str(bulletin), "archive", "--root", str(REPO), "--out", str(site)],
+        ):
+            subprocess.run(command, check=True, env=environment, stdout=subprocess.DEVNULL)
+        return {"build": _digests(pdfs), "archive": _digests(site)}
+
+
+def main() -> int:
+    """Record the digests in a file, or compare a fresh build with the ones recorded."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", choices=["record", "check"])
+    parser.add_argument("record", type=Path)
+    parser.add_argument("--bulletin", type=Path, default=REPO / ".venv" / "bin" / "bulletin")
+    arguments = parser.parse_args()
+    outputs = build_outputs(arguments.bulletin)
+    counts = ", ".join(f"{len(files)} {name} files" for name, files in outputs.items())
+    if arguments.mode == "record":
+        arguments.record.write_text(json.dumps(outputs, indent=1, sort_keys=True) + "\n")
+        print(f"recorded {counts} in {arguments.record}")
+        return 0
+    recorded = json.loads(arguments.record.read_text())
+    differences = [
+        f"{name}/{path}: {recorded[name].get(path, 'absent')} -> {files.get(path, 'absent')}"
+        for name, files in outputs.items()
+        for path in sorted(set(files) | set(recorded.get(name, {})))
+        if files.get(path) != recorded.get(name, {}).get(path)
+    ]
+    for line in differences:
+        print(line)
+    print(f"{'DIFFERENT' if differences else 'identical'}: {counts}")
+    return 1 if differences else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

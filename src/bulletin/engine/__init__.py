@@ -1,0 +1,1 @@
+"""The only code that touches WeasyPrint's internals, and the column layout bulletin replaces."""

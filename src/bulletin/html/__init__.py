@@ -1,0 +1,1 @@
+"""The HTML of an issue: the layout's templates filled with the validated manifests."""

@@ -1,0 +1,222 @@
+"""Turn a validated issue into the HTML its layout templates make of it.
+
+All grouping and formatting (dates, credit lines, Markdown) happens here;
+the templates under ``layouts/<name>/`` only place what they are given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.dates import format_date, format_skeleton
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from bulletin.errors import BulletinError
+from bulletin.fit import DEFAULT_PHOTO_MM, Fit
+from bulletin.manifest.load import LoadedIssue
+from bulletin.model.issue import Credit, PartialDate, Photo, Stats, Story
+
+ENTRY_TEMPLATE = "issue.html.j2"
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+
+
+def render_html(
+    loaded: LoadedIssue,
+    *,
+    images: Mapping[Path, str] | None = None,
+    fit: Fit | None = None,
+    edition: str | None = None,
+    pages: Mapping[str, int] | None = None,
+    blocks: Collection[str] | None = None,
+) -> str:
+    """Return the issue's HTML document, ready for the layout engine.
+
+    ``images`` maps a photo's file to the URL of the prepared file to place instead;
+    ``fit`` sets photo heights and closing space that pack the pages (fit.py);
+    ``edition`` adds the layout's style sheet for it (``print.css``), if any;
+    ``pages`` gives the page each story starts on, for the contents list,
+    when a layout of the issue has told (else the engine finds them);
+    ``blocks`` keeps only the stories and call-outs of these ids (for measuring).
+    """
+    layout_dir = layout_folder(loaded)
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(layout_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    try:
+        template = environment.get_template(ENTRY_TEMPLATE)
+    except jinja2.TemplateNotFound:
+        raise BulletinError.single(
+            str(layout_dir / ENTRY_TEMPLATE),
+            f"the layout '{loaded.publication.layout}' has no {ENTRY_TEMPLATE}",
+        ) from None
+    context = build_context(loaded, images or {}, fit, pages)
+    if blocks is not None:
+        context["blocks"] = [block for block in context["blocks"] if block["id"] in blocks]
+    sheet = edition_stylesheet(loaded, edition) if edition else None
+    context["edition_stylesheets"] = [sheet] if sheet else []
+    return template.render(context)
+
+
+def edition_stylesheet(loaded: LoadedIssue, edition: str) -> str | None:
+    """Return the layout's style sheet for ``edition`` (``print.css``), if it has one."""
+    name = f"{edition}.css"
+    return name if (layout_folder(loaded) / name).is_file() else None
+
+
+def layout_folder(loaded: LoadedIssue) -> Path:
+    """Return the folder of the publication's layout, or raise if there is none."""
+    folder = loaded.root / "layouts" / loaded.publication.layout
+    if not folder.is_dir():
+        known = sorted(p.name for p in (loaded.root / "layouts").glob("*") if p.is_dir())
+        raise BulletinError.single(
+            "issues/publication.yaml",
+            f"there is no layout '{loaded.publication.layout}' in layouts/: "
+            f"use one of {', '.join(known) or 'none found'}",
+            where="layout",
+        )
+    return folder
+
+
+def build_context(
+    loaded: LoadedIssue,
+    images: Mapping[Path, str],
+    fit: Fit | None = None,
+    pages: Mapping[str, int] | None = None,
+) -> dict[str, Any]:
+    """Return the data the templates receive, formatted for print."""
+    publication, issue = loaded.publication, loaded.issue
+    language = loaded.language
+    labels = loaded.labels
+    month_label = issue_date_label(issue.date, language)
+    number_label = f"{labels['issue']} {issue.number}" if issue.number else ""
+    photo_heights = fit.heights_mm if fit else {}
+    blocks = [
+        _story(block, language, labels, images, photo_heights.get(block.id, DEFAULT_PHOTO_MM))
+        if isinstance(block, Story)
+        else _stats(block)
+        for block in issue.stories
+    ]
+    return {
+        "lang": language,
+        "title": f"{publication.name} — {month_label}",
+        "name": publication.name,
+        "publisher": publication.publisher,
+        "logo": (images.get(Path(publication.logo)) or Path(publication.logo).as_uri())
+        if publication.logo
+        else "",
+        "month_label": month_label,
+        "number_label": number_label,
+        "footer_label": f"{publication.name} · {month_label}",
+        "description": f"{publication.name}, {month_label}: "
+        + "; ".join(block.title for block in issue.stories),
+        "keywords": ", ".join(dict.fromkeys(block.kicker for block in issue.stories)),
+        "created": issue.date.isoformat(),
+        "colors": {
+            "primary": publication.colors.primary,
+            "accent": publication.colors.accent,
+            "primary_tint": _tint(publication.colors.primary, 0.08),
+        },
+        "labels": labels,
+        "toc": [
+            {"id": b.id, "kicker": b.kicker, "title": b.title, "page": (pages or {}).get(b.id, 0)}
+            for b in issue.stories
+        ],
+        "blocks": blocks,
+        "contacts": {
+            "heading": publication.contacts.heading,
+            "offices": [
+                {"country": office.country, "emails": list(office.emails)}
+                for office in publication.contacts.offices
+            ],
+        },
+        "closing_space_mm": fit.closing_space_mm if fit else 0,
+        "social": [{"label": link.label, "url": link.url} for link in publication.social],
+    }
+
+
+def format_credit(credit: Credit, language: str, pattern: str) -> str:
+    """Return the credit line, "Photo by IOM, Istanbul, May 26, 2021", after ``pattern``."""
+    date = format_partial_date(credit.date, language)
+    return pattern.format(by=credit.by, place=credit.place, date=date)
+
+
+def format_partial_date(date: PartialDate, language: str) -> str:
+    """Return ``date`` written out in ``language``, to the day or to the month."""
+    locale = _locale(language)
+    if date.day is None:
+        return format_skeleton("yMMMM", date.first_day, locale=locale)
+    return format_date(date.first_day, format="long", locale=locale)
+
+
+def _tint(color: str, strength: float) -> str:
+    """Return ``color`` mixed into white, ``strength`` of it kept (for backgrounds)."""
+    channels = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(255 - (255 - c) * strength):02x}" for c in channels)
+
+
+def _locale(language: str) -> str:
+    return language.replace("-", "_")
+
+
+def _markdown(text: str) -> Markup:
+    # Raw HTML is off in the parser, so its output is safe to mark as markup.
+    return Markup(_MARKDOWN.render(text))
+
+
+def _photo(
+    photo: Photo, language: str, labels: Mapping[str, str], images: Mapping[Path, str]
+) -> dict[str, Any]:
+    source = Path(photo.file)
+    return {
+        "src": images.get(source) or source.as_uri(),
+        "alt": photo.alt,
+        "credit": format_credit(photo.credit, language, labels["credit"]),
+        "caption": photo.caption or "",
+    }
+
+
+def _story(
+    story: Story,
+    language: str,
+    labels: Mapping[str, str],
+    images: Mapping[Path, str],
+    photo_height: int,
+) -> dict[str, Any]:
+    photos = [_photo(photo, language, labels, images) for photo in story.photos]
+    return {
+        "kind": "story",
+        "id": story.id,
+        "kicker": story.kicker,
+        "title": story.title,
+        "standfirst": story.standfirst or "",
+        "body": _markdown(story.body),
+        "columns": story.layout.columns,
+        "lead": photos[0],
+        "lead_height_mm": photo_height,
+        "photos": photos[1:],
+    }
+
+
+def _stats(stats: Stats) -> dict[str, Any]:
+    return {
+        "kind": "stats",
+        "id": stats.id,
+        "kicker": stats.kicker,
+        "title": stats.title,
+        "intro": _markdown(stats.intro),
+        "figures": [{"value": f.value, "label": f.label} for f in stats.figures],
+    }
+
+
+def issue_date_label(date: dt.date, language: str) -> str:
+    """Return the month of ``date`` as printed on the masthead ("May 2021")."""
+    return format_skeleton("yMMMM", date, locale=_locale(language))

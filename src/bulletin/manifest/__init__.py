@@ -1,0 +1,1 @@
+"""Read the manifests (YAML, translations, JSON Schema) and word their problems plainly."""

@@ -1,0 +1,630 @@
+"""The data a bulletin is made of: a publication and its monthly issues.
+
+Models are plain data: strict, frozen, and free of I/O. Checks that need the
+file system (does a photo exist?) run through the validation context, which
+:mod:`bulletin.manifest.load` fills with the issue folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    GetJsonSchemaHandler,
+    Tag,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+class Strict(BaseModel):
+    """Base of every manifest model: unknown keys rejected, values immutable."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        use_attribute_docstrings=True,
+        str_strip_whitespace=True,
+        coerce_numbers_to_str=True,
+    )
+
+
+def _check_link(url: str) -> str:
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in LINK_SCHEMES:
+        raise PydanticCustomError(
+            "link_scheme",
+            "link '{url}' is not allowed: use an https://, http:// or mailto: address",
+            {"url": url},
+        )
+    return url
+
+
+def _check_markdown(text: str) -> str:
+    """Refuse links a reader could not follow safely (``javascript:``, ``file:``)."""
+    for token in _MARKDOWN.parse(text):
+        for child in token.children or ():
+            if child.type == "link_open":
+                _check_link(str(child.attrGet("href") or ""))
+            elif child.type == "image":
+                raise PydanticCustomError(
+                    "markdown_image",
+                    "the text holds an image ({src}): add photos under 'photos' instead, "
+                    "with their credit and alt text",
+                    {"src": str(child.attrGet("src") or "")},
+                )
+    return text
+
+
+def _check_email(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise PydanticCustomError(
+            "email", "'{value}' is not an email address (name@example.org)", {"value": value}
+        )
+    return value
+
+
+# One parser for validation: raw HTML off, exactly as the layout renders it,
+# except that it reads every link. The layout's parser leaves a
+# ``javascript:`` or ``file:`` link as plain text; here it is refused by name.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+_MARKDOWN.validateLink = lambda url: True  # type: ignore[method-assign]
+
+# A line of print (headline, kicker, label, credit part) and a short text
+# (standfirst, caption, alt text): limits far above any real one, which keep
+# a pasted paragraph out of a headline and the layout engine out of minutes.
+Line = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[str, Field(min_length=1, max_length=1000)]
+Markdown = Annotated[str, Field(min_length=1), AfterValidator(_check_markdown)]
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
+Email = Annotated[str, AfterValidator(_check_email)]
+Url = Annotated[str, AfterValidator(_check_link)]
+HexColor = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
+Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+
+
+class PartialDate(BaseModel):
+    """A date known to the day (``2021-05-26``) or only to the month (``2021-05``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    year: int
+    month: int
+    day: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return {"year": value.year, "month": value.month, "day": value.day}
+        if isinstance(value, str):
+            text = value.strip()
+            if match := _DAY.match(text):
+                year, month, day = (int(part) for part in match.groups())
+                try:
+                    dt.date(year, month, day)
+                except ValueError:
+                    raise _bad_date(text) from None
+                return {"year": year, "month": month, "day": day}
+            if (match := _MONTH.match(text)) and 1 <= int(match[2]) <= 12:
+                return {"year": int(match[1]), "month": int(match[2])}
+        if isinstance(value, dict) and set(value) <= {"year", "month", "day"}:
+            # Written as fields: held to the same rules as the text form.
+            try:
+                parts = [int(value[key]) for key in ("year", "month") if key in value]
+                day = int(value["day"]) if value.get("day") is not None else 1
+                dt.date(parts[0], parts[1], day)
+            except (KeyError, IndexError, TypeError, ValueError):
+                raise _bad_date(value) from None
+            return value
+        raise _bad_date(value)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """Describe the date as a manifest writes it, as text, not as its parts."""
+        return {"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$", "title": "Date"}
+
+    @property
+    def first_day(self) -> dt.date:
+        """Return the date, or the first of its month when the day is unknown."""
+        return dt.date(self.year, self.month, self.day or 1)
+
+
+def _bad_date(value: object) -> PydanticCustomError:
+    return PydanticCustomError(
+        "date_format",
+        "'{value}' is not a date: write YYYY-MM-DD (2021-05-26) or, for a month, "
+        'YYYY-MM in quotes ("2021-05")',
+        {"value": str(value)},
+    )
+
+
+class Credit(Strict):
+    """Who took a photo, where and when: printed as "Photo by IOM, Istanbul, May 26, 2021"."""
+
+    by: Line
+    """The photographer or organisation credited ("IOM", "Jane Doe/IOM")."""
+    place: Line
+    """Where the photo was taken ("Istanbul")."""
+    date: PartialDate
+    """When: YYYY-MM-DD, or "YYYY-MM" (quoted) when only the month is known."""
+
+
+class Photo(Strict):
+    """A photo placed with a story, with its credit line."""
+
+    file: str
+    """Image file (JPEG or PNG), relative to the issue folder: ``photos/istanbul.jpg``."""
+    alt: Text
+    """What the photo shows, for readers who cannot see it (screen readers, tagged PDF)."""
+    credit: Credit
+    """The photo credit printed under the photo."""
+    caption: Text | None = None
+    """Optional caption printed with the credit."""
+
+    @field_validator("file")
+    @classmethod
+    def _inside_issue(cls, value: str, info: ValidationInfo) -> str:
+        folder = (info.context or {}).get("issue_dir")
+        if folder is None:
+            return value
+        return str(resolve_inside(Path(folder), value, what="photo"))
+
+
+def resolve_inside(folder: Path, relative: str, *, what: str) -> Path:
+    """Return ``folder/relative`` resolved, refusing paths outside ``folder`` or missing."""
+    if not relative or PurePosixPath(relative).is_absolute() or re.match(r"^[A-Za-z]:", relative):
+        raise PydanticCustomError(
+            "path_outside",
+            "'{path}' must be a path relative to the issue folder, like photos/name.jpg",
+            {"path": relative},
+        )
+    base = folder.resolve()
+    try:
+        target = (base / relative).resolve()
+        found = target.is_file()
+    except OSError as error:  # a name too long for the file system, a link loop
+        raise PydanticCustomError(
+            "path_unreadable",
+            "{what} '{path}' cannot be used ({reason}): rename the file, or correct the path",
+            {"what": what, "path": relative, "reason": error.strerror or str(error)},
+        ) from None
+    if not target.is_relative_to(base):
+        raise PydanticCustomError(
+            "path_outside",
+            "{what} '{path}' lies outside the issue folder: copy it into the folder "
+            "and refer to it from there",
+            {"what": what, "path": relative},
+        )
+    if not found:
+        near = _near_match(base, target.relative_to(base).as_posix())
+        raise PydanticCustomError(
+            "path_missing",
+            "{what} '{path}' does not exist in the issue folder"
+            + (": did you mean '{near}'?" if near else ""),
+            {"what": what, "path": relative, "near": near},
+        )
+    return target
+
+
+_MAX_LISTED = 2000
+
+
+def _near_match(base: Path, wanted: str) -> str | None:
+    """Return the file under ``base`` that ``wanted`` most likely means, if one stands out.
+
+    Catches what the eye misses: a difference of case (``Photos/Istanbul.JPG``),
+    another extension (``.jpeg``, ``.png``) or a slip of a letter or two.
+    """
+    files: list[str] = []
+    for path in base.rglob("*"):
+        if len(files) >= _MAX_LISTED:
+            break
+        if path.is_file() and not path.name.startswith("."):
+            files.append(path.relative_to(base).as_posix())
+    folded = wanted.casefold()
+    same_case = [name for name in files if name.casefold() == folded]
+    stem = PurePosixPath(folded).with_suffix("").as_posix()
+    other_suffix = [
+        name for name in files if PurePosixPath(name.casefold()).with_suffix("").as_posix() == stem
+    ]
+    if found := same_case or other_suffix:
+        return sorted(found)[0]
+    by_folded = {name.casefold(): name for name in files}
+    close = difflib.get_close_matches(folded, list(by_folded), n=1, cutoff=0.8)
+    return by_folded[close[0]] if close else None
+
+
+class StoryLayout(Strict):
+    """Hints for laying out one story."""
+
+    columns: Literal[1, 2, 3] = 2
+    """Number of text columns for the story body."""
+
+
+class Story(Strict):
+    """A story: section kicker, headline, photos and Markdown body."""
+
+    kind: Literal["story"] = "story"
+    """Block kind; ``story`` is the default and may be left out."""
+    id: Slug
+    """Stable identifier (``almaty-process``), used to match translations."""
+    kicker: Line
+    """Section label above the headline ("Direct assistance")."""
+    title: Line
+    """The headline."""
+    standfirst: Text | None = None
+    """Optional one- or two-sentence summary set between headline and body."""
+    body: Markdown
+    """Story text in Markdown: paragraphs, *emphasis*, links, lists. No raw HTML."""
+    photos: list[Photo] = Field(min_length=1)
+    """One or more photos; the first is the lead photo across the text width."""
+    layout: StoryLayout = StoryLayout()
+    """Optional layout hints."""
+
+
+class Figure(Strict):
+    """One figure of a statistics call-out: "95%" and what it counts."""
+
+    value: Line
+    """The figure as printed ("95%", "1,100 km")."""
+    label: Line
+    """What the figure means, completing the sentence it starts."""
+
+
+class Stats(Strict):
+    """A statistics call-out: a short text with large figures."""
+
+    kind: Literal["stats"]
+    """Block kind: ``stats``."""
+    id: Slug
+    """Stable identifier, used to match translations."""
+    kicker: Line
+    """Section label above the title."""
+    title: Line
+    """The call-out's heading."""
+    intro: Markdown
+    """Text introducing the figures, in Markdown."""
+    figures: list[Figure] = Field(min_length=1, max_length=6)
+    """The figures, printed large (one to six)."""
+
+
+def _block_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("kind", "story"))
+    return str(getattr(value, "kind", "story"))
+
+
+Block = Annotated[
+    Annotated[Story, Tag("story")] | Annotated[Stats, Tag("stats")],
+    Discriminator(
+        _block_kind,
+        custom_error_type="block_kind",
+        custom_error_message="unknown block kind: use 'story' (the default) or 'stats'",
+    ),
+]
+BLOCK_TAGS = frozenset({"story", "stats"})
+
+
+def _month(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return f"{value.year:04d}-{value.month:02d}"
+    return value
+
+
+class Issue(Strict):
+    """One month's bulletin: ``issues/YYYY-MM/issue.yaml``."""
+
+    month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$"), BeforeValidator(_month)]
+    """The month the issue covers, "YYYY-MM" in quotes; must match the folder name."""
+    number: Annotated[int, Field(ge=1)] | None = None
+    """Optional issue number printed on the masthead."""
+    published: bool = False
+    """True once the issue has gone out to readers: the archive then keeps its PDFs as
+    they are, and refuses a rebuild that would change them unless asked to republish."""
+    stories: list[Block] = Field(min_length=1)
+    """The stories and call-outs, in reading order."""
+
+    @field_validator("stories")
+    @classmethod
+    def _unique_ids(cls, stories: list[Story | Stats]) -> list[Story | Stats]:
+        seen: set[str] = set()
+        for index, story in enumerate(stories):
+            if story.id in seen:
+                raise PydanticCustomError(
+                    "duplicate_id",
+                    "story id '{id}' is used twice: give each story its own id",
+                    {"id": story.id, "index": index},
+                )
+            seen.add(story.id)
+        return stories
+
+    @property
+    def date(self) -> dt.date:
+        """Return the first day of the issue's month."""
+        year, month = self.month.split("-")
+        return dt.date(int(year), int(month), 1)
+
+
+class Colors(Strict):
+    """Brand colours."""
+
+    primary: HexColor = "#0033A0"
+    """Main brand colour (masthead, kickers, figures), as #RRGGBB."""
+    accent: HexColor = "#5B92E5"
+    """Second colour for rules and highlights, as #RRGGBB."""
+
+
+class Office(Strict):
+    """One office in the contacts block."""
+
+    country: Line
+    """Country or office name, printed as its label."""
+    emails: list[Email] = Field(min_length=1)
+    """One or more email addresses, printed as mailto: links."""
+
+
+class Contacts(Strict):
+    """The contacts block that closes every issue."""
+
+    heading: Line
+    """Heading of the block ("Contact IOM missions in Central Asia")."""
+    offices: list[Office] = Field(min_length=1)
+    """The offices, in the order printed."""
+
+
+class SocialLink(Strict):
+    """A link to the publisher's social media."""
+
+    label: Line
+    """Link text ("Follow us on Facebook")."""
+    url: Url
+    """Address (https://…)."""
+
+
+class EmailEdition(Strict):
+    """The email edition: the file partners receive, small and accessible on screen."""
+
+    ppi: Annotated[int, Field(ge=72, le=600)] = 150
+    """Photo resolution at the size the layout places them, in pixels per inch."""
+    quality: Annotated[int, Field(ge=30, le=95)] = 82
+    """JPEG quality of the photos (30-95)."""
+    max_megabytes: Annotated[float, Field(gt=0)] = 3.0
+    """The largest the file may be, in MB (1 MB = 1,000,000 bytes)."""
+    min_ppi: Annotated[int, Field(ge=72, le=600)] = 100
+    """The lowest photo resolution tried, stepping down from ``ppi``, to fit the size."""
+    min_quality: Annotated[int, Field(ge=30, le=95)] = 60
+    """The lowest JPEG quality tried, stepping down from ``quality``, to fit the size."""
+
+    @model_validator(mode="after")
+    def _floors_below_start(self) -> EmailEdition:
+        if self.min_ppi > self.ppi or self.min_quality > self.quality:
+            raise PydanticCustomError(
+                "edition_floor",
+                "min_ppi and min_quality are floors: make them no higher than ppi and quality",
+            )
+        return self
+
+
+class PrintEdition(Strict):
+    """The print edition: for the printer, with bleed, crop marks and full-resolution photos."""
+
+    ppi: Annotated[int, Field(ge=150, le=1200)] = 300
+    """The highest photo resolution at placed size; photos are never enlarged to reach it."""
+    quality: Annotated[int, Field(ge=30, le=95)] = 92
+    """JPEG quality of the photos (30-95)."""
+    bleed_mm: Annotated[float, Field(ge=0, le=10)] = 3.0
+    """Bleed around the A4 trim, in millimetres; crop marks sit outside it."""
+
+
+class ArchiveEdition(Strict):
+    """The archive edition: PDF/A-3b with the manifests attached, kept for years."""
+
+    ppi: Annotated[int, Field(ge=150, le=1200)] = 300
+    """The highest photo resolution at placed size; photos are never enlarged to reach it."""
+    quality: Annotated[int, Field(ge=30, le=95)] = 92
+    """JPEG quality of the photos (30-95)."""
+
+
+class Editions(Strict):
+    """The editions built from each issue; leave one out to not build it."""
+
+    email: EmailEdition | None = None
+    """``<slug>-YYYY-MM.pdf``, sent to partners by email."""
+    print: PrintEdition | None = None
+    """``<slug>-YYYY-MM-print.pdf``, sent to the printer."""
+    archive: ArchiveEdition | None = None
+    """``<slug>-YYYY-MM-archive.pdf``, kept in the archive."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _listed_means_built(cls, value: Any) -> Any:
+        # "print:" with nothing after it is YAML null, yet plainly asks for the edition.
+        if isinstance(value, dict):
+            return {key: {} if item is None else item for key, item in value.items()}
+        return value
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> Editions:
+        if not self.names():
+            raise PydanticCustomError(
+                "no_edition", "list at least one edition: email, print or archive"
+            )
+        return self
+
+    def names(self) -> tuple[str, ...]:
+        """Return the names of the editions configured, in build order."""
+        return tuple(name for name in EDITION_NAMES if getattr(self, name) is not None)
+
+
+EDITION_NAMES = ("email", "print", "archive")
+ALL_EDITIONS = Editions(email=EmailEdition(), print=PrintEdition(), archive=ArchiveEdition())
+
+
+class Publication(Strict):
+    """What stays the same across issues: ``issues/publication.yaml``."""
+
+    name: Line
+    """Bulletin name on the masthead and in the running footer."""
+    publisher: Line
+    """Organisation publishing the bulletin; also the PDF's author."""
+    slug: Slug
+    """Short name used in output file names: ``<slug>-2021-05.pdf``."""
+    language: Language = "en"
+    """Main language of the bulletin as a BCP 47 tag ("en", "ru")."""
+    translation_fallback: bool = False
+    """In a language edition, print the main language's text where a translation
+    is missing, instead of failing the build."""
+    layout: Slug = "standard"
+    """Layout folder under ``layouts/``."""
+    colors: Colors = Colors()
+    """Brand colours."""
+    logo: str | None = None
+    """Optional logo (SVG or PNG), relative to the ``issues/`` folder."""
+    page_budget: Annotated[int, Field(ge=1, le=64)] = 8
+    """The most pages an issue may take; a longer issue fails to build."""
+    contacts: Contacts
+    """Contacts block on the last page."""
+    social: list[SocialLink] = []
+    """Social media links under the contacts."""
+    labels: dict[str, Text] = {}
+    """Words the layout prints ("In this issue", "Photo by"…), for a main language
+    bulletin does not know yet; see ``bulletin.i18n.LABELS`` for the keys."""
+    editions: Editions = ALL_EDITIONS
+    """The editions to build (email, print, archive); all three when left out."""
+
+    @field_validator("logo")
+    @classmethod
+    def _logo_inside(cls, value: str | None, info: ValidationInfo) -> str | None:
+        folder = (info.context or {}).get("issues_dir")
+        if value is None or folder is None:
+            return value
+        return str(resolve_inside(Path(folder), value, what="logo"))
+
+
+# ---- Translations ---------------------------------------------------------
+# A translation file carries only text, matched to the source by story id and
+# by position in lists, so translators never touch the issue's structure.
+
+
+class CreditText(Strict):
+    """The translated words of a photo credit (the date comes from the source)."""
+
+    by: Line | None = None
+    """Who is credited, in this language ("МОМ")."""
+    place: Line | None = None
+    """Where the photo was taken, in this language ("Стамбул")."""
+
+
+class PhotoText(Strict):
+    """The translated text of one photo, in the order of the source's photos."""
+
+    alt: Text | None = None
+    """The photo's alt text in this language."""
+    caption: Text | None = None
+    """The caption in this language (only where the source has one)."""
+    credit: CreditText | None = None
+    """The credit's words in this language."""
+
+
+class FigureText(Strict):
+    """One translated figure of a statistics call-out."""
+
+    value: Line | None = None
+    """The figure as printed in this language ("95 %"); the source's when left out."""
+    label: Line | None = None
+    """What the figure counts, in this language."""
+
+
+class BlockText(Strict):
+    """The translated text of one story or call-out, found by its id."""
+
+    kicker: Line | None = None
+    """Section label."""
+    title: Line | None = None
+    """Headline."""
+    standfirst: Text | None = None
+    """Summary (only where the source story has one)."""
+    body: Markdown | None = None
+    """Story text in Markdown."""
+    intro: Markdown | None = None
+    """Call-out text in Markdown (stats blocks)."""
+    photos: list[PhotoText] | None = None
+    """Photo texts, one per photo of the source story, in the same order."""
+    figures: list[FigureText] | None = None
+    """Figure texts, one per figure of the source call-out, in the same order."""
+
+
+class IssueTranslation(Strict):
+    """An issue's text in another language: ``issues/YYYY-MM/issue.<lang>.yaml``."""
+
+    language: Language
+    """The language of this file, as in its name ("ru")."""
+    stories: dict[Slug, BlockText]
+    """Translated text by story id; every story of ``issue.yaml`` should appear."""
+
+
+class OfficeText(Strict):
+    """One office of the contacts block, translated."""
+
+    country: Line
+    """The office's label in this language."""
+
+
+class ContactsText(Strict):
+    """The contacts block, translated."""
+
+    heading: Line | None = None
+    """Heading of the block."""
+    offices: list[OfficeText] | None = None
+    """Office labels, one per office of the source, in the same order."""
+
+
+class SocialText(Strict):
+    """One social link, translated."""
+
+    label: Line
+    """Link text in this language."""
+
+
+class PublicationTranslation(Strict):
+    """The publication's text in another language: ``issues/publication.<lang>.yaml``."""
+
+    language: Language
+    """The language of this file, as in its name ("ru")."""
+    name: Line | None = None
+    """Bulletin name in this language."""
+    publisher: Line | None = None
+    """Publisher in this language."""
+    contacts: ContactsText | None = None
+    """Contacts block text."""
+    social: list[SocialText] | None = None
+    """Social link labels, one per link of the source, in the same order."""
+    labels: dict[str, Text] = {}
+    """Words the layout prints ("In this issue", "Photo by"…) for a language bulletin
+    does not know yet; see ``bulletin.i18n.LABELS`` for the keys."""

@@ -1,0 +1,1 @@
+"""The issue's photos: checked before layout, measured where placed, prepared per edition."""

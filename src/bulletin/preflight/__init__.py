@@ -1,0 +1,1 @@
+"""Preflight an issue: the checks that find what would embarrass us in print, and the report."""

@@ -1,0 +1,1 @@
+"""The archive web site: records, pages, feed and index as data, their assets, and the build."""

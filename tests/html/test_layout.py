@@ -1,0 +1,286 @@
+"""The HTML the standard layout makes of an issue, read back as a document tree.
+
+The HTML is parsed with tinyhtml5 and queried with cssselect2: the parser and
+selector engine WeasyPrint itself uses, so the tree is the one it lays out.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cssselect2
+import jinja2
+import pytest
+import tinyhtml5
+
+from bulletin.html.layout import format_credit, render_html
+from bulletin.i18n import LABELS
+from bulletin.manifest.load import LoadedIssue, load_issue
+from bulletin.model.issue import Credit, Stats, Story
+from conftest import REPO, SAMPLE_MONTH
+
+Node = cssselect2.ElementWrapper
+"""An element of the parsed document, queryable with CSS selectors."""
+
+LEAD_TITLE = "Sixth Senior Officials Meeting of the Almaty Process in Istanbul"
+
+
+def _replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} should occur once in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _parse(html: str) -> Node:
+    root = tinyhtml5.parse(html, namespace_html_elements=False)
+    return cssselect2.ElementWrapper.from_html_root(root)
+
+
+def _all(scope: Node, selector: str) -> list[Node]:
+    return list(scope.query_all(selector))
+
+
+def _one(scope: Node, selector: str) -> Node:
+    found = _all(scope, selector)
+    assert len(found) == 1, f"expected one {selector!r}, found {len(found)}"
+    return found[0]
+
+
+def _attr(node: Node, name: str) -> str | None:
+    value = node.etree_element.get(name)
+    return None if value is None else str(value)
+
+
+def _text(node: Node) -> str:
+    return " ".join("".join(node.etree_element.itertext()).split())
+
+
+@pytest.fixture(scope="module")
+def sample() -> LoadedIssue:
+    return load_issue(REPO, SAMPLE_MONTH)
+
+
+@pytest.fixture(scope="module")
+def document(sample: LoadedIssue) -> Node:
+    return _parse(render_html(sample))
+
+
+def _stories(loaded: LoadedIssue) -> list[Story]:
+    return [block for block in loaded.issue.stories if isinstance(block, Story)]
+
+
+def test_document_language_and_title(document: Node) -> None:
+    assert _attr(_one(document, "html"), "lang") == "en"
+    assert _text(_one(document, "head > title")) == "IOM Central Asia Bulletin — May 2021"
+    assert _attr(_one(document, 'meta[name="author"]'), "content") == (
+        "International Organization for Migration (IOM) — Central Asia"
+    )
+
+
+def test_masthead(document: Node) -> None:
+    assert _text(_one(document, ".masthead-month")) == "May 2021"
+    assert _text(_one(document, ".masthead-number")) == "Issue 5"
+    assert _text(_one(document, "h1.masthead-name")) == "IOM Central Asia Bulletin"
+
+
+def test_one_article_per_story_in_reading_order(document: Node, sample: LoadedIssue) -> None:
+    articles = _all(document, "main > article.story")
+
+    assert [_attr(article, "id") for article in articles] == [s.id for s in _stories(sample)]
+
+
+def test_story_parts_come_from_the_manifest(document: Node, sample: LoadedIssue) -> None:
+    for story in _stories(sample):
+        article = _one(document, f"article.story#{story.id}")
+        paragraphs = [" ".join(p.split()) for p in story.body.split("\n\n") if p.strip()]
+
+        assert _text(_one(article, ".story-head > .kicker")) == story.kicker
+        assert _text(_one(article, ".story-head > h2.headline")) == story.title
+        assert _attr(_one(article, "figure.lead > img"), "alt") == story.photos[0].alt
+        assert _attr(_one(article, "figure.lead > img"), "src") == (
+            Path(story.photos[0].file).as_uri()
+        )
+        assert [_text(p) for p in _all(article, "div.body > p")] == paragraphs
+
+
+def test_lead_photo_credits(document: Node) -> None:
+    credits = [_text(c) for c in _all(document, "article.story > figure.lead figcaption .credit")]
+
+    assert credits == [
+        "Photo by IOM, Istanbul, May 26, 2021",
+        "Photo by IOM, Kazakhstan, May 2021",
+        "Photo by IOM, Bishkek, May 2021",
+        "Photo by IOM, Tashkent, May 22, 2021",
+        "Photo by IOM, Dushanbe, May 25, 2021",
+        "Photo by IOM, Almaty, May 28, 2021",
+    ]
+
+
+def test_body_columns_as_in_the_manifest(document: Node, sample: LoadedIssue) -> None:
+    classes = {
+        _attr(article, "id"): _attr(_one(article, "div.body"), "class")
+        for article in _all(document, "article.story")
+    }
+
+    assert classes == {s.id: f"body columns-{s.layout.columns}" for s in _stories(sample)}
+    # The sample sets its long trafficking story in three columns, the rest in two.
+    assert classes["national-dialogue-trafficking"] == "body columns-3"
+    assert classes["almaty-process"] == "body columns-2"
+
+
+def test_standfirst_only_where_the_manifest_has_one(document: Node) -> None:
+    standfirsts = {
+        _attr(article, "id"): [_text(p) for p in _all(article, ".standfirst")]
+        for article in _all(document, "article.story")
+    }
+
+    assert {key: value for key, value in standfirsts.items() if value} == {
+        "family-return-karakalpakstan": [
+            "IOM offices in Kazakhstan and Uzbekistan helped a large family of vulnerable "
+            "migrants travel home from Karaganda to Nukus."
+        ]
+    }
+
+
+def test_stats_block_with_its_figures(document: Node, sample: LoadedIssue) -> None:
+    stats = next(block for block in sample.issue.stories if isinstance(block, Stats))
+    section = _one(document, f"main > section.stats#{stats.id}")
+
+    assert _text(_one(section, ".kicker")) == "Survey results"
+    assert _text(_one(section, "h2.headline")) == (
+        "Returned migrants rate their reintegration sessions"
+    )
+    assert _text(_one(section, ".stats-intro > p")) == " ".join(stats.intro.split())
+    assert [
+        (_text(_one(figure, ".figure-value")), _text(_one(figure, ".figure-label")))
+        for figure in _all(section, "ul.figures > li.figure")
+    ] == [(figure.value, figure.label) for figure in stats.figures]
+    assert [figure.value for figure in stats.figures] == ["95%", "86%"]
+
+
+def test_contacts_are_mailto_links(document: Node) -> None:
+    offices = [
+        (
+            _text(_one(office, "dt")),
+            [(_attr(a, "href"), _text(a)) for a in _all(office, "dd > a")],
+        )
+        for office in _all(document, "footer.contacts .office")
+    ]
+
+    assert _text(_one(document, "footer.contacts h2")) == "Contact IOM missions in Central Asia"
+    assert offices == [
+        (
+            "Kazakhstan",
+            [
+                ("mailto:iomastana@iom.int", "iomastana@iom.int"),
+                ("mailto:iomalmaty@iom.int", "iomalmaty@iom.int"),
+            ],
+        ),
+        ("Kyrgyzstan", [("mailto:iomkyrgyzstan@iom.int", "iomkyrgyzstan@iom.int")]),
+        ("Tajikistan", [("mailto:dushanbe@iom.int", "dushanbe@iom.int")]),
+        ("Turkmenistan", [("mailto:iomashgabat@iom.int", "iomashgabat@iom.int")]),
+        ("Uzbekistan", [("mailto:iomtashkent@iom.int", "iomtashkent@iom.int")]),
+    ]
+
+
+def test_in_this_issue_links_to_every_block(document: Node, sample: LoadedIssue) -> None:
+    entries = _all(document, "nav.contents li > a")
+    blocks = _all(document, "main > article.story, main > section.stats")
+
+    assert _text(_one(document, "nav.contents > h2")) == "In this issue"
+    assert [
+        (_attr(a, "href"), _text(_one(a, ".contents-kicker")), _text(_one(a, ".contents-title")))
+        for a in entries
+    ] == [(f"#{block.id}", block.kicker, block.title) for block in sample.issue.stories]
+    assert [_attr(a, "href") for a in entries] == [f"#{_attr(b, 'id')}" for b in blocks]
+
+
+def test_title_with_markup_is_escaped(project: Path) -> None:
+    title = '<script>alert("x")</script> & <b>more</b>'
+    _replace_once(
+        project / "issues" / SAMPLE_MONTH / "issue.yaml",
+        f"title: {LEAD_TITLE}",
+        f"title: '{title}'",
+    )
+
+    document = _parse(render_html(load_issue(project, SAMPLE_MONTH)))
+
+    assert _all(document, "script") == []
+    assert _all(document, "article b") == []
+    assert _text(_one(document, "#almaty-process h2.headline")) == title
+    assert _text(_one(document, "head > title")) == "IOM Central Asia Bulletin — May 2021"
+
+
+def test_raw_html_in_a_story_body_is_not_passed_through(project: Path) -> None:
+    _replace_once(
+        project / "issues" / SAMPLE_MONTH / "issue.yaml",
+        "    body: |\n      On May 26, 2021",
+        '    body: |\n      <div class="raw"><script>alert(1)</script></div>\n\n'
+        "      Before <b>bold</b> after.\n\n      On May 26, 2021",
+    )
+
+    document = _parse(render_html(load_issue(project, SAMPLE_MONTH)))
+    paragraphs = [_text(p) for p in _all(document, "#almaty-process div.body > p")]
+
+    assert _all(document, "script, .raw, div.body b") == []
+    assert paragraphs[:2] == [
+        '<div class="raw"><script>alert(1)</script></div>',
+        "Before <b>bold</b> after.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("template", "old", "new", "message"),
+    [
+        pytest.param(
+            "issue.html.j2",
+            "<title>{{ title }}</title>",
+            "<title>{{ subtitle }}</title>",
+            "'subtitle' is undefined",
+            id="undefined-variable",
+        ),
+        pytest.param(
+            "story.html.j2",
+            "{{ block.kicker }}",
+            "{{ block.section }}",
+            "'dict object' has no attribute 'section'",
+            id="undefined-attribute",
+        ),
+    ],
+)
+def test_template_using_an_undefined_name_fails(
+    project: Path, template: str, old: str, new: str, message: str
+) -> None:
+    _replace_once(project / "layouts" / "standard" / template, old, new)
+    loaded = load_issue(project, SAMPLE_MONTH)
+
+    with pytest.raises(jinja2.UndefinedError) as caught:
+        render_html(loaded)
+
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("credit", "expected"),
+    [
+        pytest.param(
+            {"by": "IOM", "place": "Istanbul", "date": "2021-05-26"},
+            "Photo by IOM, Istanbul, May 26, 2021",
+            id="day",
+        ),
+        pytest.param(
+            {"by": "IOM", "place": "Kazakhstan", "date": "2021-05"},
+            "Photo by IOM, Kazakhstan, May 2021",
+            id="month",
+        ),
+        pytest.param(
+            {"by": "Jane Doe/IOM", "place": "Bishkek", "date": "2021-12-01"},
+            "Photo by Jane Doe/IOM, Bishkek, December 1, 2021",
+            id="first-of-month",
+        ),
+    ],
+)
+def test_format_credit(credit: dict[str, str], expected: str) -> None:
+    pattern = LABELS["en"]["credit"]
+
+    assert format_credit(Credit.model_validate(credit), "en", pattern) == expected
