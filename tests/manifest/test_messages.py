@@ -476,9 +476,7 @@ def test_problems_in_both_manifests_are_reported_together(project: Path) -> None
     ]
 
 
-@pytest.mark.parametrize(
-    "issue_file", sorted((REPO / "issues").glob("*/issue.yaml")), ids=str
-)
+@pytest.mark.parametrize("issue_file", sorted((REPO / "issues").glob("*/issue.yaml")), ids=str)
 def test_every_issue_in_the_repository_validates(repo: Path, issue_file: Path) -> None:
     loaded = load_issue(repo, issue_file.parent.name)
     assert loaded.issue.month == issue_file.parent.name
