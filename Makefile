@@ -41,6 +41,10 @@ check: need-month setup ## Preflight MONTH before printing: make check MONTH=202
 archive: setup ## Build every issue and the download site in OUT/site (ARCHIVE_ARGS=--republish)
 	@$(BIN)/bulletin archive --root $(ROOT) --out $(OUT) $(ARCHIVE_ARGS)
 
+.PHONY: lock
+lock: ## Refresh requirements*.lock from pyproject.toml (UPGRADE=1: newest versions), then install
+	@scripts/lock.sh && scripts/bootstrap.sh test
+
 .PHONY: bench
 bench: setup ## Measure build speed and write OUT/bench.json (BENCH_ARGS=--quick: fewer runs)
 	@$(BIN)/python benchmarks/bench.py --out $(OUT)/bench.json $(BENCH_ARGS)
