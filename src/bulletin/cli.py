@@ -57,6 +57,12 @@ EditionOption = Annotated[
 @app.callback()
 def _main() -> None:
     """Typeset an organisation's monthly bulletin from issues/YYYY-MM/issue.yaml."""
+    from bulletin.engine.version import require_engine
+
+    try:
+        require_engine()
+    except BulletinError as error:
+        raise _fail(error) from None
 
 
 def _fail(error: BulletinError, *, outcome: str = "nothing was written") -> typer.Exit:

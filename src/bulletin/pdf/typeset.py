@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bulletin.engine.version import require_engine
 from bulletin.errors import Problem, RenderError
 from bulletin.pdf.fonts import confine_fonts
 
@@ -77,6 +78,7 @@ class Typesetter:
     def __init__(
         self, *, base_dir: Path, folders: Sequence[Path], fonts_dir: Path, source: str
     ) -> None:
+        require_engine()
         confine_fonts(fonts_dir)
         # Imported here so that commands which do not render start quickly.
         from weasyprint.text.fonts import FontConfiguration
