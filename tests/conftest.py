@@ -1,44 +1,97 @@
-"""Shared fixtures: the repository as a sample project, and copies of it to break."""
+"""Shared fixtures: a copy of the sample project that the tests own, and copies of it to break.
+
+The tests never read the live ``issues/`` folder, where a comms officer's draft month may lie
+half written: they read the sample months that ship with bulletin (``SAMPLE_MONTHS``), copied
+once per session with the publication's files, the layouts, the fonts and the schemas into a
+temporary folder (``SAMPLE``). Nothing outside the repository is read either: what the tests
+compare against, like the text of the original bulletin, is under ``tests/`` (``tests/reference/``).
+"""
 
 from __future__ import annotations
 
+import atexit
+import os
 import re
 import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from bulletin.build import BuildResult, build_issue
 from bulletin.site.build import SiteResult, build_site
 
 REPO = Path(__file__).resolve().parent.parent
+"""The repository: bulletin's own files (``schema/``, ``tests/``). Never its ``issues/``."""
 SAMPLE_MONTH = "2021-05"
+SAMPLE_MONTHS = ("2021-05", "2021-06")
+"""The issues that ship with bulletin as its sample; any other month in ``issues/`` is a user's."""
 REFERENCE = REPO / "tests" / "reference" / "iom-central-asia-bulletin-2021-05.txt"
+"""The text of the original May 2021 bulletin that the sample issue reproduces."""
+
+# Hypothesis: in CI (CI=true, as .ci/run sets it) every run draws the same examples, so that
+# a failure there fails again on any machine; the examples that failed are printed as a blob
+# to replay with @reproduce_failure. Elsewhere examples stay random, to find new failures.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("dev", print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI", "").lower() in {"1", "true"} else "dev")
+
+
+def copy_sample(target: Path) -> Path:
+    """Copy the sample project into ``target``: publication files, sample months, layouts, fonts."""
+    issues = target / "issues"
+    issues.mkdir(parents=True)
+    for path in (REPO / "issues").iterdir():
+        if path.is_file():  # publication.yaml, its translations, the logo
+            shutil.copy2(path, issues / path.name)
+    for month in SAMPLE_MONTHS:
+        shutil.copytree(REPO / "issues" / month, issues / month)
+    for name in ("layouts", "fonts", "schema"):
+        shutil.copytree(REPO / name, target / name)
+    return target
+
+
+def _session_sample() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="bulletin-sample-")).resolve()
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return copy_sample(folder / "project")
+
+
+SAMPLE = _session_sample()
+"""The tests' own copy of the sample project, made once per session; tests read it only."""
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Say in pytest's header where the sample was copied, and how Hypothesis draws examples."""
+    seed = (
+        "derandomized: each test's seed is derived from its name, the same on every run"
+        if settings().derandomize
+        else "random seeds: a failure prints the seed (--hypothesis-seed=N) to replay it"
+    )
+    return [f"sample project copied to {SAMPLE}", f"hypothesis examples: {seed}"]
 
 
 @pytest.fixture(scope="session")
-def repo() -> Path:
-    """Return the repository root, which is itself a bulletin project."""
-    return REPO
+def sample_root() -> Path:
+    """Return the tests' copy of the sample project (read only: copy it again to modify)."""
+    return SAMPLE
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """Return a private copy of the project (issues, layouts, fonts) to modify."""
-    target = tmp_path / "project"
-    for name in ("issues", "layouts", "fonts"):
-        shutil.copytree(REPO / name, target / name)
-    return target
+    """Return a private copy of the sample project (issues, layouts, fonts) to modify."""
+    return copy_sample(tmp_path / "project")
 
 
 @pytest.fixture(scope="session")
 def sample_builds(tmp_path_factory: pytest.TempPathFactory) -> list[BuildResult]:
     """Build the sample issue, every language and edition, once per session; return them."""
     out = tmp_path_factory.mktemp("out")
-    return build_issue(REPO, SAMPLE_MONTH, out)
+    return build_issue(SAMPLE, SAMPLE_MONTH, out)
 
 
 @pytest.fixture(scope="session")
@@ -56,8 +109,8 @@ def sample_editions(sample_builds: list[BuildResult]) -> dict[str, BuildResult]:
 
 @pytest.fixture(scope="session")
 def archive_site(tmp_path_factory: pytest.TempPathFactory) -> SiteResult:
-    """Build the archive site of every issue in the repository once per session."""
-    return build_site(REPO, tmp_path_factory.mktemp("archive"))
+    """Build the archive site of every sample issue once per session."""
+    return build_site(SAMPLE, tmp_path_factory.mktemp("archive"))
 
 
 STORY_ID = re.compile(r'<article class="story" id="([^"]+)"')

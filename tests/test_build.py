@@ -24,11 +24,10 @@ from fontTools.ttLib import TTFont
 from bulletin.build import BuildResult, build_issue
 from bulletin.manifest.load import LoadedIssue, load_issue
 from bulletin.model.issue import Story
-from conftest import REFERENCE, REPO, SAMPLE_MONTH, layouts_recorded
+from conftest import REFERENCE, SAMPLE, SAMPLE_MONTH, SAMPLE_MONTHS, layouts_recorded
 
 A4 = (595.28, 841.89)
 """ISO A4 in PDF points (210 x 297 mm)."""
-ISSUE_MONTHS = sorted(path.parent.name for path in (REPO / "issues").glob("*/issue.yaml"))
 MONTH_COMMA_YEAR = re.compile(rf"\b({'|'.join(calendar.month_name[1:])}), (\d{{4}})$")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Characters a text extractor puts at a line break inside a word: the hyphen
@@ -63,7 +62,7 @@ class PdfText:
 
 @pytest.fixture(scope="module")
 def loaded() -> LoadedIssue:
-    return load_issue(REPO, SAMPLE_MONTH)
+    return load_issue(SAMPLE, SAMPLE_MONTH)
 
 
 @pytest.fixture(scope="module")
@@ -266,7 +265,7 @@ def _embedded(path: Path) -> dict[str, Face]:
 
 
 def test_only_fonts_from_fonts_folder_all_embedded(sample_builds: list[BuildResult]) -> None:
-    files = sorted((REPO / "fonts").glob("*.ttf"))
+    files = sorted((SAMPLE / "fonts").glob("*.ttf"))
     ours = {face.postscript: face for face in (_face(path, path.name) for path in files)}
 
     for edition in sample_builds:
@@ -328,12 +327,12 @@ def test_every_photo_is_embedded(pdf: pikepdf.Pdf, loaded: LoadedIssue) -> None:
     assert len(images) == sum(len(story.photos) for story in _stories(loaded)) == 6
 
 
-@pytest.mark.parametrize("month", ISSUE_MONTHS)
+@pytest.mark.parametrize("month", SAMPLE_MONTHS)
 def test_every_issue_in_the_repository_builds(
     month: str, sample_builds: list[BuildResult], tmp_path: Path
 ) -> None:
     # The sample is already built for this session; build any other issue here.
-    results = sample_builds if month == SAMPLE_MONTH else build_issue(REPO, month, tmp_path)
+    results = sample_builds if month == SAMPLE_MONTH else build_issue(SAMPLE, month, tmp_path)
 
     assert results
     assert all(result.path.is_file() and result.page_count >= 1 for result in results)
@@ -345,10 +344,10 @@ def test_the_contents_pages_a_build_notes_are_a_guess_checked_not_trusted(
     """A later build starts from the noted pages, and prints them only once they are checked."""
     noted = tmp_path / ".cache" / "pages" / f"{SAMPLE_MONTH}-en.json"
     noted.parent.mkdir(parents=True)
-    stories = [block.id for block in load_issue(REPO, SAMPLE_MONTH).issue.stories]
+    stories = [block.id for block in load_issue(SAMPLE, SAMPLE_MONTH).issue.stories]
     noted.write_text(json.dumps(dict.fromkeys(stories, 9)))
 
-    (email,) = build_issue(REPO, SAMPLE_MONTH, tmp_path, language="en", edition="email")
+    (email,) = build_issue(SAMPLE, SAMPLE_MONTH, tmp_path, language="en", edition="email")
 
     assert email.path.read_bytes() == sample_editions["email"].path.read_bytes()
     # It notes the pages its stories start on, as the contents list prints them.
@@ -382,7 +381,7 @@ def test_a_later_build_measures_only_the_story_edited(project: Path, tmp_path: P
 def test_measures_that_are_not_sound_are_measured_again(
     kept: str, sample_editions: dict[str, BuildResult], tmp_path: Path
 ) -> None:
-    build_issue(REPO, SAMPLE_MONTH, tmp_path, language="en", edition="email")
+    build_issue(SAMPLE, SAMPLE_MONTH, tmp_path, language="en", edition="email")
     path = tmp_path / ".cache" / "measures" / f"{SAMPLE_MONTH}-en.json"
     if kept == "SAMPLE-WITH-WRONG-TYPES":
         # Every length turned into text: the keys match, the values do not.
@@ -392,7 +391,7 @@ def test_measures_that_are_not_sound_are_measured_again(
         kept = json.dumps(sound)
     path.write_text(kept)
 
-    (again,) = build_issue(REPO, SAMPLE_MONTH, tmp_path, language="en", edition="email")
+    (again,) = build_issue(SAMPLE, SAMPLE_MONTH, tmp_path, language="en", edition="email")
 
     assert again.path.read_bytes() == sample_editions["email"].path.read_bytes()
     assert json.loads(path.read_text())["blocks"], "the sound measures are kept again"

@@ -16,7 +16,7 @@ from typer.testing import CliRunner, Result
 
 from bulletin.cli import app
 from bulletin.preflight import inspect as preflight
-from conftest import shorten_issue
+from conftest import REPO, shorten_issue
 
 MANIFESTS = Path(__file__).parent / "manifest" / "cases"
 ISSUE = "issues/2021-05/issue.yaml"
@@ -125,7 +125,7 @@ def test_a_bug_keeps_its_traceback(project: Path, monkeypatch: pytest.MonkeyPatc
     assert isinstance(result.exception, RuntimeError)
 
 
-def test_schema_writes_both_schemas(repo: Path, tmp_path: Path) -> None:
+def test_schema_writes_both_schemas(tmp_path: Path) -> None:
     result = _run("schema", "--out", tmp_path)
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
@@ -133,7 +133,7 @@ def test_schema_writes_both_schemas(repo: Path, tmp_path: Path) -> None:
         str(tmp_path / "publication.schema.json"),
     ]
     for name in ("issue.schema.json", "publication.schema.json"):
-        assert (tmp_path / name).read_bytes() == (repo / "schema" / name).read_bytes()
+        assert (tmp_path / name).read_bytes() == (REPO / "schema" / name).read_bytes()
 
 
 # A failed build keeps the last good PDF byte for byte and leaves no temporary file.

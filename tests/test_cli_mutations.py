@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 from bulletin.cli import app
 from bulletin.manifest.load import _Loader
+from conftest import SAMPLE
 
-REPO = Path(__file__).resolve().parent.parent
 ISSUE = "issues/2021-05/issue.yaml"
 LINE = re.compile(r"^issues/[^:]+\.yaml(:\d+(:\d+)?)?: \S.*$|^\d+ problems; .+\.$")
 # check reports its findings indented under their story, each with a severity.
@@ -32,7 +32,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Return a project to break again and again (only its issue.yaml changes)."""
     target = tmp_path_factory.mktemp("mutations")
     for name in ("issues", "layouts", "fonts"):
-        shutil.copytree(REPO / name, target / name)
+        shutil.copytree(SAMPLE / name, target / name)
     # Only issue.yaml is broken here: its translations would fail with it.
     for translation in (target / "issues/2021-05").glob("issue.*.yaml"):
         translation.unlink()
@@ -40,7 +40,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _original() -> Any:
-    return yaml.load((REPO / ISSUE).read_text(), Loader=_Loader)
+    return yaml.load((SAMPLE / ISSUE).read_text(), Loader=_Loader)
 
 
 def _paths(data: Any, path: Path_ = ()) -> list[Path_]:
@@ -186,4 +186,4 @@ TITLE = "title: Sixth Senior Officials Meeting of the Almaty Process in Istanbul
 def test_build_of_an_odd_but_valid_manifest_ends_with_a_message(
     sample: Path, mutate: Callable[[str], str]
 ) -> None:
-    _build_ends_with_a_whole_pdf_or_none(sample, mutate(_first_story((REPO / ISSUE).read_text())))
+    _build_ends_with_a_whole_pdf_or_none(sample, mutate(_first_story((SAMPLE / ISSUE).read_text())))

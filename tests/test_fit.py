@@ -76,8 +76,10 @@ def test_heights_are_ones_a_designer_would_use() -> None:
 
 
 @pytest.mark.parametrize("language", [None, "ru"])
-def test_the_simulation_predicts_the_engine_on_the_sample(repo: Path, language: str | None) -> None:
-    loaded = load_issue(repo, SAMPLE_MONTH, language=language)
+def test_the_simulation_predicts_the_engine_on_the_sample(
+    sample_root: Path, language: str | None
+) -> None:
+    loaded = load_issue(sample_root, SAMPLE_MONTH, language=language)
     typesetter = _typesetter(loaded)
     ids = [block.id for block in loaded.issue.stories]
     resources, known = _fingerprint(loaded), Measures()
@@ -107,10 +109,10 @@ def test_the_simulation_predicts_the_engine_on_the_sample(repo: Path, language: 
     )
 
 
-def test_a_block_measures_the_same_alone_or_among_others(repo: Path) -> None:
+def test_a_block_measures_the_same_alone_or_among_others(sample_root: Path) -> None:
     # What lets a rebuild measure only the story edited: the others keep
     # their measures, which must be those a fresh build would find.
-    loaded = load_issue(repo, SAMPLE_MONTH)
+    loaded = load_issue(sample_root, SAMPLE_MONTH)
     typesetter = _typesetter(loaded)
     style = BLOCKS_STYLE.format(width=793.7, height=MEASURING_PAGE_MM)
 

@@ -70,9 +70,11 @@ def test_a_column_that_cannot_end_in_time_overflows_rather_than_loops() -> None:
 
 
 @pytest.fixture(scope="module")
-def typesetter(tmp_path_factory: pytest.TempPathFactory, repo: Path) -> Typesetter:
+def typesetter(tmp_path_factory: pytest.TempPathFactory, sample_root: Path) -> Typesetter:
     folder = tmp_path_factory.mktemp("columns")
-    return Typesetter(base_dir=folder, folders=[folder], fonts_dir=repo / "fonts", source="test")
+    return Typesetter(
+        base_dir=folder, folders=[folder], fonts_dir=sample_root / "fonts", source="test"
+    )
 
 
 STYLE = """
@@ -222,7 +224,7 @@ def test_columns_hold_the_same_text_and_are_no_taller_than_the_engines(
 
 @pytest.mark.parametrize("language", [None, "ru"])
 def test_the_sample_is_balanced_at_the_heights_found_at_once(
-    repo: Path, misses: list[float], language: str | None
+    sample_root: Path, misses: list[float], language: str | None
 ) -> None:
     # Every multi-column box of the issue (the contents list, each story's
     # body, in the measuring layouts and the issue's) is laid out once at
@@ -230,7 +232,7 @@ def test_the_sample_is_balanced_at_the_heights_found_at_once(
     from bulletin.build import _lay_out, _typesetter
     from bulletin.manifest.load import load_issue
 
-    loaded = load_issue(repo, "2021-05", language=language)
+    loaded = load_issue(sample_root, "2021-05", language=language)
     layout = _lay_out(loaded, _typesetter(loaded))
     assert layout.laid_out.page_count == 5
     assert misses == []

@@ -17,7 +17,7 @@ from bulletin.html.layout import format_credit, render_html
 from bulletin.i18n import LABELS
 from bulletin.manifest.load import LoadedIssue, load_issue
 from bulletin.model.issue import Credit, Stats, Story
-from conftest import REPO, SAMPLE_MONTH
+from conftest import SAMPLE, SAMPLE_MONTH
 
 Node = cssselect2.ElementWrapper
 """An element of the parsed document, queryable with CSS selectors."""
@@ -57,7 +57,7 @@ def _text(node: Node) -> str:
 
 @pytest.fixture(scope="module")
 def sample() -> LoadedIssue:
-    return load_issue(REPO, SAMPLE_MONTH)
+    return load_issue(SAMPLE, SAMPLE_MONTH)
 
 
 @pytest.fixture(scope="module")

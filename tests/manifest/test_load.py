@@ -10,11 +10,10 @@ import pytest
 from bulletin.errors import ManifestError
 from bulletin.manifest.load import load_issue
 from bulletin.model.issue import Stats, Story
-from conftest import REPO, SAMPLE_MONTH
+from conftest import SAMPLE_MONTH, SAMPLE_MONTHS
 
 ISSUE = "issues/2021-05/issue.yaml"
 PUBLICATION = "issues/publication.yaml"
-ISSUE_MONTHS = sorted(path.parent.name for path in (REPO / "issues").glob("*/issue.yaml"))
 # The first story's lead photo, as written in the sample (line 13).
 LEAD_PHOTO = "photos/istanbul-2021-05-26.jpg"
 
@@ -34,8 +33,8 @@ def _problems(project: Path) -> list[str]:
     return [str(problem) for problem in caught.value.problems]
 
 
-def test_sample_issue_loads(repo: Path) -> None:
-    loaded = load_issue(repo, SAMPLE_MONTH)
+def test_sample_issue_loads(sample_root: Path) -> None:
+    loaded = load_issue(sample_root, SAMPLE_MONTH)
 
     assert loaded.publication.name == "IOM Central Asia Bulletin"
     assert loaded.issue.month == SAMPLE_MONTH
@@ -48,11 +47,11 @@ def test_sample_issue_loads(repo: Path) -> None:
         (Story, "national-dialogue-trafficking"),
         (Stats, "reintegration-survey"),
     ]
-    assert loaded.manifests == (repo / PUBLICATION, repo / ISSUE)
+    assert loaded.manifests == (sample_root / PUBLICATION, sample_root / ISSUE)
 
 
-def test_sample_photos_are_resolved_inside_the_issue_folder(repo: Path) -> None:
-    loaded = load_issue(repo, SAMPLE_MONTH)
+def test_sample_photos_are_resolved_inside_the_issue_folder(sample_root: Path) -> None:
+    loaded = load_issue(sample_root, SAMPLE_MONTH)
     stories = [block for block in loaded.issue.stories if isinstance(block, Story)]
 
     files = [Path(photo.file) for story in stories for photo in story.photos]
@@ -65,12 +64,12 @@ def test_sample_photos_are_resolved_inside_the_issue_folder(repo: Path) -> None:
         "dushanbe-2021-05-25.jpg",
         "almaty-2021-05-28.jpg",
     ]
-    photos_dir = (repo / "issues" / SAMPLE_MONTH / "photos").resolve()
+    photos_dir = (sample_root / "issues" / SAMPLE_MONTH / "photos").resolve()
     assert all(file.parent == photos_dir for file in files)
 
 
-def test_later_stages_report_problems_at_the_manifest_line(repo: Path) -> None:
-    loaded = load_issue(repo, SAMPLE_MONTH)
+def test_later_stages_report_problems_at_the_manifest_line(sample_root: Path) -> None:
+    loaded = load_issue(sample_root, SAMPLE_MONTH)
 
     problem = loaded.problem(("stories", 0, "photos", 0, "file"), "is damaged")
     budget = loaded.problem(("page_budget",), "is too small", publication=True)
@@ -79,9 +78,9 @@ def test_later_stages_report_problems_at_the_manifest_line(repo: Path) -> None:
     assert str(budget) == f"{PUBLICATION}:11:14: page_budget: is too small"
 
 
-@pytest.mark.parametrize("month", ISSUE_MONTHS)
-def test_every_issue_in_the_repository_validates(repo: Path, month: str) -> None:
-    assert load_issue(repo, month).issue.month == month
+@pytest.mark.parametrize("month", SAMPLE_MONTHS)
+def test_every_issue_in_the_repository_validates(sample_root: Path, month: str) -> None:
+    assert load_issue(sample_root, month).issue.month == month
 
 
 @pytest.mark.parametrize(

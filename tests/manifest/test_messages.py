@@ -10,7 +10,7 @@ import pytest
 from bulletin.errors import ManifestError
 from bulletin.manifest import load as manifest
 from bulletin.manifest.load import MAX_MANIFEST_BYTES, MAX_NODES, load_issue
-from conftest import REPO
+from conftest import SAMPLE
 
 MANIFESTS = Path(__file__).parent / "cases"
 ISSUE = "issues/2021-05/issue.yaml"
@@ -476,9 +476,13 @@ def test_problems_in_both_manifests_are_reported_together(project: Path) -> None
     ]
 
 
-@pytest.mark.parametrize("issue_file", sorted((REPO / "issues").glob("*/issue.yaml")), ids=str)
-def test_every_issue_in_the_repository_validates(repo: Path, issue_file: Path) -> None:
-    loaded = load_issue(repo, issue_file.parent.name)
+@pytest.mark.parametrize(
+    "issue_file",
+    sorted((SAMPLE / "issues").glob("*/issue.yaml")),
+    ids=lambda path: str(path.relative_to(SAMPLE)),
+)
+def test_every_issue_in_the_repository_validates(sample_root: Path, issue_file: Path) -> None:
+    loaded = load_issue(sample_root, issue_file.parent.name)
     assert loaded.issue.month == issue_file.parent.name
 
 

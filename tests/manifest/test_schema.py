@@ -14,8 +14,8 @@ import yaml
 
 from bulletin.manifest.load import _Loader
 from bulletin.manifest.schema import SCHEMA_FILES, manifest_schema, write_schemas
+from conftest import REPO, SAMPLE
 
-REPO = Path(__file__).resolve().parent.parent.parent
 BAD = REPO / "tests" / "manifest" / "cases" / "bad"
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")
 
@@ -40,18 +40,22 @@ def test_the_committed_schema_is_the_generated_one(tmp_path: Path) -> None:
 
 
 def _manifests() -> list[tuple[Path, str]]:
-    issues = sorted((REPO / "issues").glob("*/issue.yaml"))
-    return [(REPO / "issues" / "publication.yaml", "publication.schema.json")] + [
+    issues = sorted((SAMPLE / "issues").glob("*/issue.yaml"))
+    return [(SAMPLE / "issues" / "publication.yaml", "publication.schema.json")] + [
         (path, "issue.schema.json") for path in issues
     ]
 
 
-@pytest.mark.parametrize(("manifest", "name"), _manifests(), ids=lambda v: str(v)[-30:])
+@pytest.mark.parametrize(
+    ("manifest", "name"),
+    _manifests(),
+    ids=lambda v: str(v.relative_to(SAMPLE)) if isinstance(v, Path) else v,
+)
 def test_every_manifest_names_its_schema_and_matches_it(manifest: Path, name: str) -> None:
     first_line = manifest.read_text().splitlines()[0]
     match = MODELINE.match(first_line)
     assert match, f"{manifest} does not start with its yaml-language-server line"
-    assert (manifest.parent / match[1]).resolve() == REPO / "schema" / name
+    assert (manifest.parent / match[1]).resolve() == SAMPLE / "schema" / name
     errors = [error.message for error in _validator(name).iter_errors(_read(manifest))]
     assert errors == []
 

@@ -29,13 +29,13 @@ def _messages(project: Path, language: str = "ru") -> list[str]:
     return [str(problem) for problem in caught.value.problems]
 
 
-def test_sample_languages(repo: Path) -> None:
-    assert issue_languages(repo, SAMPLE_MONTH) == ["ru"]
+def test_sample_languages(sample_root: Path) -> None:
+    assert issue_languages(sample_root, SAMPLE_MONTH) == ["ru"]
 
 
-def test_russian_edition_carries_russian_text_and_source_structure(repo: Path) -> None:
-    source = load_issue(repo, SAMPLE_MONTH)
-    russian = load_issue(repo, SAMPLE_MONTH, language="ru")
+def test_russian_edition_carries_russian_text_and_source_structure(sample_root: Path) -> None:
+    source = load_issue(sample_root, SAMPLE_MONTH)
+    russian = load_issue(sample_root, SAMPLE_MONTH, language="ru")
     assert russian.language == "ru"
     assert russian.publication.language == "ru"
     assert russian.publication.name == "Бюллетень МОМ по Центральной Азии"

@@ -16,13 +16,13 @@ from PIL import Image
 
 from bulletin.build import BuildResult, build_issue
 from bulletin.errors import BulletinError
-from conftest import REPO, SAMPLE_MONTH
+from conftest import SAMPLE, SAMPLE_MONTH
 
 A4 = (595.28, 841.89)
 MM = 72 / 25.4
 SLUG = "iom-central-asia-bulletin"
 ORIENTATION = 0x0112
-ISSUE = yaml.safe_load((REPO / "issues" / SAMPLE_MONTH / "issue.yaml").read_text())
+ISSUE = yaml.safe_load((SAMPLE / "issues" / SAMPLE_MONTH / "issue.yaml").read_text())
 STORIES = [block for block in ISSUE["stories"] if block.get("kind", "story") == "story"]
 
 
@@ -223,7 +223,7 @@ def test_email_has_one_bookmark_per_story(sample_editions: dict[str, BuildResult
 def test_email_mail_and_social_links_are_clickable(
     sample_editions: dict[str, BuildResult],
 ) -> None:
-    publication = yaml.safe_load((REPO / "issues" / "publication.yaml").read_text())
+    publication = yaml.safe_load((SAMPLE / "issues" / "publication.yaml").read_text())
     expected = [
         f"mailto:{email}"
         for office in publication["contacts"]["offices"]
@@ -290,7 +290,7 @@ def test_archive_attaches_the_manifests_as_its_source(
             assert spec.obj.AFRelationship == "/Source"
             attached = spec.get_file()
             assert attached.mime_type == "application/yaml"
-            folder = REPO / "issues" / (SAMPLE_MONTH if name.startswith("issue") else "")
+            folder = SAMPLE / "issues" / (SAMPLE_MONTH if name.startswith("issue") else "")
             assert attached.read_bytes() == (folder / name).read_bytes()
         assert pdf.open_metadata()["dc:language"] == {language}
 

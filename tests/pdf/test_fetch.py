@@ -11,7 +11,7 @@ import pytest
 from bulletin.errors import RenderError
 from bulletin.pdf.fetch import FetchRefused, FolderFetcher
 from bulletin.pdf.typeset import render_pdf
-from conftest import REPO
+from conftest import SAMPLE
 
 OUTSIDE = "it lies outside the issue, layout and fonts"
 
@@ -171,7 +171,7 @@ def test_render_fails_on_an_image_from_outside(
             html,
             base_dir=tmp_path,
             folders=[tmp_path],
-            fonts_dir=REPO / "fonts",
+            fonts_dir=SAMPLE / "fonts",
             source="page.html",
         )
 

@@ -13,10 +13,10 @@ from fontTools.ttLib import TTFont
 from bulletin.errors import RenderError
 from bulletin.pdf.fonts import list_fonts
 from bulletin.pdf.typeset import render_pdf
-from conftest import REPO
+from conftest import SAMPLE
 
-FONTS = REPO / "fonts"
-LAYOUT = REPO / "layouts" / "standard"
+FONTS = SAMPLE / "fonts"
+LAYOUT = SAMPLE / "layouts" / "standard"
 FONT_FILES = list_fonts(FONTS)
 
 ALPHABETS = {

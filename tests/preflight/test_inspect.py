@@ -15,9 +15,8 @@ from typer.testing import CliRunner
 
 from bulletin.cli import app
 from bulletin.preflight.inspect import Report, _Manifest, format_report, inspect_issue
+from conftest import REPO, SAMPLE, SAMPLE_MONTH
 
-REPO = Path(__file__).resolve().parent.parent.parent
-SAMPLE_MONTH = "2021-05"
 CASES = REPO / "tests" / "preflight" / "cases"
 ISSUE = f"issues/{SAMPLE_MONTH}/issue.yaml"
 
@@ -33,7 +32,7 @@ def _use_case(project: Path, case: str) -> Path:
 
 @pytest.fixture(scope="module")
 def sample_report() -> Report:
-    return inspect_issue(REPO, SAMPLE_MONTH)
+    return inspect_issue(SAMPLE, SAMPLE_MONTH)
 
 
 def test_sample_passes_without_errors_or_warnings(sample_report: Report) -> None:
@@ -143,7 +142,7 @@ def layout_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
     """Preflight the layout case once: the budget cut to 1 page, two photos too small."""
     project = tmp_path_factory.mktemp("layout") / "project"
     for name in ("issues", "layouts", "fonts"):
-        shutil.copytree(REPO / name, project / name)
+        shutil.copytree(SAMPLE / name, project / name)
     _use_case(project, "layout")
     photos = project / "issues" / SAMPLE_MONTH / "photos"
     Image.new("RGB", (600, 400), (90, 120, 160)).save(photos / "small.jpg")
@@ -228,7 +227,7 @@ def test_quick_check_validates_without_loading_the_layout_engine() -> None:
         "    print(stop.code, 'weasyprint' in sys.modules, 'fontTools' in sys.modules)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code, SAMPLE_MONTH, str(REPO)],
+        [sys.executable, "-c", code, SAMPLE_MONTH, str(SAMPLE)],
         capture_output=True,
         text=True,
         check=True,
@@ -284,8 +283,8 @@ def test_every_character_of_a_value_maps_to_itself_in_the_file(tmp_path: Path, s
 # ---- Language editions -------------------------------------------------------------
 
 
-def test_sample_russian_edition_passes(repo: Path) -> None:
-    report = inspect_issue(repo, SAMPLE_MONTH, depth="manifests", language="ru")
+def test_sample_russian_edition_passes(sample_root: Path) -> None:
+    report = inspect_issue(sample_root, SAMPLE_MONTH, depth="manifests", language="ru")
     assert report.manifest == f"issues/{SAMPLE_MONTH}/issue.ru.yaml"
     assert report.findings == ()
 

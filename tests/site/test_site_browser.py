@@ -118,7 +118,7 @@ def test_index_from_disk_loads_every_thumbnail_and_links_real_pdfs(
 
 
 def test_issue_page_on_a_phone_shows_every_story(
-    browser: Browser, archive_site: SiteResult, repo: Path, screenshots: Path
+    browser: Browser, archive_site: SiteResult, sample_root: Path, screenshots: Path
 ) -> None:
     page, watch = _open(
         browser, archive_site.index.as_uri(), viewport=PHONE, device_scale_factor=2, is_mobile=True
@@ -127,7 +127,7 @@ def test_issue_page_on_a_phone_shows_every_story(
     page.get_by_role("link", name="Read the May 2021 issue").click()
     page.wait_for_load_state("load")
     assert page.url.endswith("/2021/05/index.html")
-    for block in load_issue(repo, "2021-05").issue.stories:
+    for block in load_issue(sample_root, "2021-05").issue.stories:
         heading = page.get_by_role("heading", name=block.title, level=2)
         assert heading.count() == 1
         heading.scroll_into_view_if_needed()

@@ -29,6 +29,7 @@ from bulletin.site.records import (
     index_context,
     revision_name,
 )
+from conftest import SAMPLE
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 DEMO = "2021-06"
@@ -97,9 +98,9 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 def test_every_issue_in_the_repository_is_built_into_the_site(
-    archive_site: SiteResult, repo: Path
+    archive_site: SiteResult, sample_root: Path
 ) -> None:
-    months = sorted(path.parent.name for path in (repo / "issues").glob("*/issue.yaml"))
+    months = sorted(path.parent.name for path in (sample_root / "issues").glob("*/issue.yaml"))
     assert archive_site.built == tuple(months)
     assert archive_site.unchanged == ()
     assert [issue["month"] for issue in _index(archive_site)["issues"]] == months[::-1]
@@ -117,7 +118,7 @@ def test_index_lists_issues_by_year_newest_first(archive_site: SiteResult) -> No
 
 
 def test_index_shows_cover_headlines_and_every_download(
-    archive_site: SiteResult, repo: Path
+    archive_site: SiteResult, sample_root: Path
 ) -> None:
     page = _parse(archive_site.index)
     covers = {image["src"]: image for image in page.images}
@@ -126,7 +127,7 @@ def test_index_shows_cover_headlines_and_every_download(
         cover = covers[f"{folder}/cover.jpg"]
         assert int(cover["width"]) == COVER_WIDTH
         assert cover["alt"] == f"Page 1 of the {issue['title'].split(' — ')[1]} issue"
-        for headline in load_issue(repo, issue["month"]).issue.stories:
+        for headline in load_issue(sample_root, issue["month"]).issue.stories:
             assert headline.title in page.text
         for file in issue["files"]:
             assert file["href"] in page.links
@@ -134,17 +135,17 @@ def test_index_shows_cover_headlines_and_every_download(
             assert f"{label} {file['bytes'] / 1e6:.2f} MB" in page.text
 
 
-def test_json_index_points_at_the_pdfs(archive_site: SiteResult, repo: Path) -> None:
+def test_json_index_points_at_the_pdfs(archive_site: SiteResult, sample_root: Path) -> None:
     site = _site(archive_site)
     for issue in _index(archive_site)["issues"]:
         month = issue["month"]
-        languages = ["en", *issue_languages(repo, month)]
+        languages = ["en", *issue_languages(sample_root, month)]
         assert [(f["edition"], f["language"]) for f in issue["files"]] == [
             (edition, language)
             for language in languages
             for edition in ("email", "print", "archive")
         ]
-        assert issue["headlines"] == [s.title for s in load_issue(repo, month).issue.stories]
+        assert issue["headlines"] == [s.title for s in load_issue(sample_root, month).issue.stories]
         for file in issue["files"]:
             data = (site / file["href"]).read_bytes()
             assert data.startswith(b"%PDF-")
@@ -185,9 +186,9 @@ def test_atom_feed_is_atom_with_an_entry_per_issue(archive_site: SiteResult) -> 
     ],
 )
 def test_issue_page_has_the_full_text_photos_and_contacts(
-    archive_site: SiteResult, repo: Path, month: str, language: str, page_name: str
+    archive_site: SiteResult, sample_root: Path, month: str, language: str, page_name: str
 ) -> None:
-    loaded = load_issue(repo, month, language=language)
+    loaded = load_issue(sample_root, month, language=language)
     page = _parse(_site(archive_site) / month.replace("-", "/") / page_name)
     assert page.lang == language
     contents = "В этом выпуске" if language == "ru" else "In this issue"
@@ -252,7 +253,7 @@ def test_a_second_run_builds_and_writes_nothing(archive_site: SiteResult) -> Non
     out = _site(archive_site).parent
     before = {path: path.stat().st_mtime_ns for path in out.rglob("*") if path.is_file()}
     seen: list[Progress] = []
-    again = build_site(Path(__file__).parent.parent.parent, out, progress=seen.append)
+    again = build_site(SAMPLE, out, progress=seen.append)
     assert again.built == ()
     assert again.unchanged == archive_site.built
     assert [(p.month, p.status) for p in seen] == [(m, "unchanged") for m in again.unchanged]
