@@ -37,6 +37,10 @@ watch: need-month setup ## Rebuild MONTH's email edition on every change: make w
 check: need-month setup ## Preflight MONTH before printing: make check MONTH=2021-05
 	@$(BIN)/bulletin check $(MONTH) --root $(ROOT)
 
+.PHONY: new
+new: need-month setup ## Start the issue of MONTH (folder, manifest, translations): make new MONTH=2021-07
+	@$(BIN)/bulletin new $(MONTH) --root $(ROOT)
+
 .PHONY: archive
 archive: setup ## Build every issue and the download site in OUT/site (ARCHIVE_ARGS=--republish)
 	@$(BIN)/bulletin archive --root $(ROOT) --out $(OUT) $(ARCHIVE_ARGS)

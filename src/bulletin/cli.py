@@ -205,6 +205,50 @@ def check(
 
 
 @app.command()
+def new(
+    month: MonthArgument,
+    *,
+    root: RootOption = Path("."),
+    number: Annotated[
+        int | None,
+        typer.Option("--number", help="The issue number (default: the latest issue's, plus one)."),
+    ] = None,
+) -> None:
+    """Start the issue of MONTH: issues/MONTH/ with its manifest, photos/ and translations.
+
+    The number follows the latest issue's, each translation the latest issue had
+    gets a skeleton, and nothing that exists is overwritten.
+    """
+    from bulletin.authoring.new import create_issue, language_name
+
+    try:
+        made = create_issue(root, month, number=number)
+    except BulletinError as error:
+        raise _fail(error) from None
+    folder = _shown(root, made.folder)
+    after = f", after {made.previous}" if made.previous else ""
+    numbered = f"issue {made.number}" if made.number is not None else "an issue without a number"
+    typer.echo(f"Started {folder}/: {numbered}{after}.")
+    typer.echo(f"  {folder}/issue.yaml: the stories, with an example of each kind to uncomment")
+    for language, path in zip(made.languages, made.files[1:], strict=True):
+        typer.echo(f"  {_shown(root, path)}: the {language_name(language)} text, to fill in")
+    typer.echo(f"  {folder}/photos/: the photos")
+    for note in made.notes:
+        typer.echo(f"Note: {note}.")
+    typer.echo(
+        f"Next: bulletin import {month} story.docx for each story from Word, "
+        f"then bulletin check {month}."
+    )
+
+
+def _shown(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+@app.command()
 def schema(
     *,
     root: RootOption = Path("."),

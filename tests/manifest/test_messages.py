@@ -168,7 +168,10 @@ BAD_ISSUES = [
     ),
     (
         "no_stories",
-        "issues/2021-05/issue.yaml:4:10: stories: needs at least one item",
+        (
+            "issues/2021-05/issue.yaml:4:10: stories: the issue has no stories yet: add one under "
+            "'stories' (bulletin import brings one in from a Word file)"
+        ),
     ),
     (
         "not_utf8",

@@ -337,6 +337,18 @@ def _month(value: Any) -> Any:
     return value
 
 
+def _some_stories(value: Any) -> Any:
+    # A month just started has its stories commented out: say what to do, not
+    # that YAML's null is not a list.
+    if value is None or value == []:
+        raise PydanticCustomError(
+            "no_stories",
+            "the issue has no stories yet: add one under 'stories' (bulletin import "
+            "brings one in from a Word file)",
+        )
+    return value
+
+
 class Issue(Strict):
     """One month's bulletin: ``issues/YYYY-MM/issue.yaml``."""
 
@@ -347,7 +359,7 @@ class Issue(Strict):
     published: bool = False
     """True once the issue has gone out to readers: the archive then keeps its PDFs as
     they are, and refuses a rebuild that would change them unless asked to republish."""
-    stories: list[Block] = Field(min_length=1)
+    stories: Annotated[list[Block], BeforeValidator(_some_stories), Field(min_length=1)]
     """The stories and call-outs, in reading order."""
 
     @field_validator("stories")
