@@ -9,6 +9,7 @@ PYTHON ?= python3
 PYTEST_ARGS ?=
 ARCHIVE_ARGS ?=
 BENCH_ARGS ?=
+DOCX ?=
 
 BIN := $(VENV)/bin
 export VENV PYTHON
@@ -40,6 +41,11 @@ check: need-month setup ## Preflight MONTH before printing: make check MONTH=202
 .PHONY: new
 new: need-month setup ## Start the issue of MONTH (folder, manifest, translations): make new MONTH=2021-07
 	@$(BIN)/bulletin new $(MONTH) --root $(ROOT)
+
+.PHONY: import
+import: need-month setup ## Add a Word story to MONTH: make import MONTH=2021-07 DOCX=story.docx
+	@if [ -z "$(DOCX)" ]; then echo "usage: make import MONTH=YYYY-MM DOCX=story.docx" >&2; exit 2; fi
+	@$(BIN)/bulletin import $(MONTH) "$(DOCX)" --root $(ROOT)
 
 .PHONY: archive
 archive: setup ## Build every issue and the download site in OUT/site (ARCHIVE_ARGS=--republish)

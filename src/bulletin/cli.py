@@ -241,6 +241,51 @@ def new(
     )
 
 
+@app.command("import")
+def import_(
+    month: MonthArgument,
+    document: Annotated[
+        Path,
+        typer.Argument(help="The Word document (.docx), from Word, LibreOffice or Google Docs."),
+    ],
+    *,
+    root: RootOption = Path("."),
+) -> None:
+    """Add the story of a Word document (.docx) to the end of MONTH's stories.
+
+    Title, kicker, standfirst, body (paragraphs, emphasis, lists, links, subheadings)
+    and embedded photos with their alt text come from the document; the manifest's
+    comments and layout are kept. What the document cannot say is listed to fill in.
+    """
+    from bulletin.authoring.importer import import_story
+    from bulletin.authoring.new import language_name
+
+    try:
+        story = import_story(root, month, document)
+    except BulletinError as error:
+        raise _fail(error) from None
+    manifest = _shown(root, story.manifest)
+    title = f"“{story.title}”" if story.title else "a story without a title"
+    typer.echo(
+        f"Imported {title} from {document.name} as story {story.index + 1} "
+        f"({story.story_id}), {manifest}:{story.line}."
+    )
+    for photo in story.photos:
+        alt = "with its alt text" if photo.alt else "no alt text in the document"
+        typer.echo(f"  {_shown(root, photo.path)}: {photo.width} × {photo.height} px, {alt}")
+    for note in story.notes:
+        typer.echo(f"Note: {note}.")
+    if story.to_fill_in:
+        typer.echo("To fill in (bulletin check names them too):")
+        for problem in story.to_fill_in:
+            typer.echo(f"  {problem}")
+    for language in story.languages:
+        typer.echo(
+            f"Note: issue.{language}.yaml has no {language_name(language)} text for it yet: "
+            f"bulletin translate {month} --language {language}."
+        )
+
+
 def _shown(root: Path, path: Path) -> str:
     try:
         return path.relative_to(root).as_posix()

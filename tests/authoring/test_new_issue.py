@@ -21,13 +21,6 @@ def _run(*args: str | Path) -> Result:
     return CliRunner().invoke(app, [str(arg) for arg in args])
 
 
-@pytest.fixture
-def may_latest(project: Path) -> Path:
-    """Return a project whose latest issue is the sample, May 2021, in English and Russian."""
-    shutil.rmtree(project / "issues" / "2021-06")
-    return project
-
-
 def _tree(folder: Path) -> list[str]:
     return sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*"))
 
