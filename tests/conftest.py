@@ -87,6 +87,13 @@ def project(tmp_path: Path) -> Path:
     return copy_sample(tmp_path / "project")
 
 
+@pytest.fixture
+def may_latest(project: Path) -> Path:
+    """Return a copy of the project whose latest issue is the sample, in English and Russian."""
+    shutil.rmtree(project / "issues" / "2021-06")
+    return project
+
+
 @pytest.fixture(scope="session")
 def sample_builds(tmp_path_factory: pytest.TempPathFactory) -> list[BuildResult]:
     """Build the sample issue, every language and edition, once per session; return them."""

@@ -13,7 +13,7 @@ from PIL import Image
 from typer.testing import CliRunner, Result
 
 from bulletin.cli import app
-from bulletin.manifest import load_issue
+from bulletin.manifest.load import load_issue
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -11,8 +11,8 @@ import yaml
 from typer.testing import CliRunner, Result
 
 from bulletin.cli import app
-from bulletin.manifest import load_issue
-from bulletin.model import IssueTranslation
+from bulletin.manifest.load import load_issue
+from bulletin.model.issue import IssueTranslation
 
 REPO = Path(__file__).resolve().parents[2]
 

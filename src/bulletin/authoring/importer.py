@@ -566,7 +566,7 @@ def _write(
 
 def _still_to_fill(root: Path, month: str, index: int) -> tuple[Problem, ...]:
     """Return what validation still asks for in story ``index`` (kicker, credits, alt text)."""
-    from bulletin.manifest import load_issue
+    from bulletin.manifest.load import load_issue
 
     try:
         load_issue(root, month)
