@@ -10,6 +10,7 @@ PYTEST_ARGS ?=
 ARCHIVE_ARGS ?=
 BENCH_ARGS ?=
 DOCX ?=
+LANGUAGE ?=
 
 BIN := $(VENV)/bin
 export VENV PYTHON
@@ -46,6 +47,11 @@ new: need-month setup ## Start the issue of MONTH (folder, manifest, translation
 import: need-month setup ## Add a Word story to MONTH: make import MONTH=2021-07 DOCX=story.docx
 	@if [ -z "$(DOCX)" ]; then echo "usage: make import MONTH=YYYY-MM DOCX=story.docx" >&2; exit 2; fi
 	@$(BIN)/bulletin import $(MONTH) "$(DOCX)" --root $(ROOT)
+
+.PHONY: translate
+translate: need-month setup ## Write or update MONTH's translation: make translate MONTH=2021-07 LANGUAGE=ru
+	@if [ -z "$(LANGUAGE)" ]; then echo "usage: make translate MONTH=YYYY-MM LANGUAGE=ru" >&2; exit 2; fi
+	@$(BIN)/bulletin translate $(MONTH) --language $(LANGUAGE) --root $(ROOT)
 
 .PHONY: archive
 archive: setup ## Build every issue and the download site in OUT/site (ARCHIVE_ARGS=--republish)

@@ -286,6 +286,68 @@ def import_(
         )
 
 
+@app.command()
+def translate(
+    month: MonthArgument,
+    *,
+    language: Annotated[
+        str, typer.Option("--language", help="The language to translate into (ru, kk, ky…).")
+    ],
+    root: RootOption = Path("."),
+    check_only: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Write nothing; exit 1 if a text is not translated or has changed."
+        ),
+    ] = False,
+) -> None:
+    """Write or update issues/MONTH/issue.LANG.yaml: every text to translate, the source beside it.
+
+    Translations already written are kept. Texts not translated yet, and texts whose
+    source changed since they were translated, are listed with their line.
+    """
+    from bulletin.authoring.translate import update_translation
+
+    try:
+        report = update_translation(root, month, language, write=not check_only)
+    except BulletinError as error:
+        raise _fail(error) from None
+    path = _shown(root, report.path)
+    missing = [entry for entry in report.todo if entry.state == "missing"]
+    changed = [entry for entry in report.todo if entry.state == "changed"]
+    if check_only:
+        verb = f"{path}:"
+    elif report.changed:
+        verb = f"{'Wrote' if report.created else 'Updated'} {path}:"
+    else:
+        verb = f"{path} is up to date (nothing written):"
+    done = report.texts - len(missing)
+    if not report.todo:
+        typer.echo(f"{verb} {report.texts} texts, all translated.")
+    else:
+        parts = [f"{done} translated"]
+        if missing:
+            parts.append(f"{len(missing)} not translated yet")
+        if changed:
+            parts.append(f"{len(changed)} changed in the source since translated")
+        typer.echo(f"{verb} {report.texts} texts: {', '.join(parts)}.")
+    for entry in report.todo:
+        what = (
+            "not translated yet: write it below the source text"
+            if entry.state == "missing"
+            else "the source changed since it was translated: update it, then delete the "
+            "CHANGED line above it"
+        )
+        typer.echo(f"  {path}:{entry.line}:{entry.column}: {entry.where}: {what}")
+    for story_id in report.kept_aside:
+        typer.echo(
+            f"Note: story '{story_id}' is no longer in issue.yaml: its translation is kept as "
+            "comments at the end of the file."
+        )
+    if check_only and report.todo:
+        raise typer.Exit(1)
+
+
 def _shown(root: Path, path: Path) -> str:
     try:
         return path.relative_to(root).as_posix()

@@ -217,13 +217,18 @@ def test_no_issues_folder(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_help_names_the_command() -> None:
-    assert "new" in _run("--help").stdout
+def test_help_names_the_commands() -> None:
+    listed = _run("--help").stdout
+    assert all(f"│ {name} " in listed for name in ("new", "import", "translate"))
     assert "Start the issue of MONTH" in _run("new", "--help").stdout
     shown = subprocess.run(
         ["make", "--no-print-directory", "-s", "help"], cwd=REPO, capture_output=True, text=True
     ).stdout
-    assert (
+    for line in (
         "  make new        Start the issue of MONTH (folder, manifest, translations): "
-        "make new MONTH=2021-07\n"
-    ) in shown
+        "make new MONTH=2021-07\n",
+        "  make import     Add a Word story to MONTH: make import MONTH=2021-07 DOCX=story.docx\n",
+        "  make translate  Write or update MONTH's translation: make translate MONTH=2021-07 "
+        "LANGUAGE=ru\n",
+    ):
+        assert line in shown

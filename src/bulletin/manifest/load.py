@@ -149,6 +149,28 @@ def load_issue(root: Path, month: str, *, language: str | None = None) -> Loaded
     return _load_translation(loaded, language)
 
 
+def read_manifest(root: Path, path: Path) -> Any:
+    """Return the data of the manifest at ``path``, read as ``load_issue`` reads YAML.
+
+    The data is not validated: a command that edits a draft (``bulletin
+    translate``) reads what is there even while a photo credit is missing.
+    """
+    marks = _Marks({}, {})
+    data, found = _read_yaml(path, _display(root, path), marks)
+    if found:
+        raise ManifestError(found)
+    return data
+
+
+def read_translation(root: Path, path: Path) -> IssueTranslation:
+    """Return the translation file at ``path`` validated on its own, not against its source."""
+    problems: list[Problem] = []
+    text = _load_model(root, path, IssueTranslation, {}, problems, _Marks({}, {}))
+    if text is None or problems:
+        raise ManifestError(problems)
+    return text
+
+
 def _load_source(root: Path, month: str) -> LoadedIssue:
     if not _MONTH_ARG.match(month):
         raise ManifestError.single(

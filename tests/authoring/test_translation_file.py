@@ -1,0 +1,239 @@
+"""``bulletin translate``: every text in its place, the source beside it, no translation lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from bulletin.authoring.translate import digest
+from bulletin.cli import app
+from bulletin.manifest.load import load_issue, read_translation
+
+RU = "issues/2021-05/issue.ru.yaml"
+
+
+def _run(*args: str | Path) -> Result:
+    return CliRunner().invoke(app, [str(arg) for arg in args])
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_the_sample_translation_is_kept_word_for_word(project: Path) -> None:
+    before = load_issue(project, "2021-05", language="ru").issue
+    result = _run("translate", "2021-05", "--language", "ru", "--root", project)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == f"Updated {RU}: 44 texts, all translated.\n"
+    assert load_issue(project, "2021-05", language="ru").issue == before
+    text = (project / RU).read_text(encoding="utf-8")
+    assert text.startswith(
+        "# Russian edition of the May 2021 sample issue\n"
+        "language: ru\n"
+        "stories:\n"
+        "  almaty-process:\n"
+        f"    # en {digest('Regional cooperation')}: Regional cooperation\n"
+        "    kicker: Региональное сотрудничество\n"
+    )
+    assert (
+        "    photos:\n"
+        f"      - # en {digest('IOM staff helping members of the returning family load their belongings into a minibus')}: "  # noqa: E501
+        "IOM staff helping members of the returning family load their belongings into a minibus\n"
+        "        alt: Сотрудники МОМ помогают членам возвращающейся семьи погрузить вещи в "
+        "микроавтобус\n"
+        "        credit:\n"
+        f"          # en {digest('IOM')}: IOM\n"
+        "          by: МОМ\n"
+    ) in text
+    again = _run("translate", "2021-05", "--language", "ru", "--root", project)
+    assert again.stdout == f"{RU} is up to date (nothing written): 44 texts, all translated.\n"
+    assert (project / RU).read_text(encoding="utf-8") == text
+
+
+def test_edits_to_the_source_are_reported(project: Path) -> None:
+    source = project / "issues" / "2021-05" / "issue.yaml"
+    assert _run("translate", "2021-05", "--language", "ru", "--root", project).exit_code == 0
+    _edit(
+        source,
+        "    title: Sixth Senior Officials Meeting of the Almaty Process in Istanbul\n",
+        "    title: The Sixth Senior Officials Meeting of the Almaty Process, in Istanbul\n",
+    )
+    _edit(
+        source,
+        "    title: The Sixth Senior Officials Meeting of the Almaty Process, in Istanbul\n",
+        "    title: The Sixth Senior Officials Meeting of the Almaty Process, in Istanbul\n"
+        "    standfirst: Home at last.\n",
+    )
+    result = _run("translate", "2021-05", "--language", "ru", "--root", project)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == [
+        f"Updated {RU}: 45 texts: 44 translated, 1 not translated yet, 1 changed in the source "
+        "since translated.",
+        f"  {RU}:9:5: stories.almaty-process.title: the source changed since it was translated: "
+        "update it, then delete the CHANGED line above it",
+        f"  {RU}:11:5: stories.almaty-process.standfirst: not translated yet: write it below the "
+        "source text",
+    ]
+    text = (project / RU).read_text(encoding="utf-8")
+    new_title = "The Sixth Senior Officials Meeting of the Almaty Process, in Istanbul"
+    assert text.splitlines()[6:9] == [
+        "    # CHANGED in en since translated: update the text below, then delete this line",
+        f"    # en {digest(new_title)}: {new_title}",
+        "    title: Шестое совещание старших должностных лиц Алматинского процесса в Стамбуле",
+    ]
+    assert text.splitlines()[9:11] == [
+        f"    # en {digest('Home at last.')}: Home at last.",
+        "    standfirst:",
+    ]
+    # The file is a translation as any other: the loader names the gap, not the comments.
+    assert read_translation(project, project / RU).stories["almaty-process"].title == (
+        "Шестое совещание старших должностных лиц Алматинского процесса в Стамбуле"
+    )
+    check = _run("translate", "2021-05", "--language", "ru", "--root", project, "--check")
+    assert check.exit_code == 1
+    assert check.stdout.splitlines()[0] == (
+        f"{RU}: 45 texts: 44 translated, 1 not translated yet, 1 changed in the source since "
+        "translated."
+    )
+    # Still changed until the translator says otherwise, however often it runs.
+    assert _run("translate", "2021-05", "--language", "ru", "--root", project).stdout.startswith(
+        f"{RU} is up to date (nothing written): 45 texts: 44 translated, 1 not translated yet, "
+        "1 changed"
+    )
+    # The translator updates the title, deletes the CHANGED line, translates the standfirst.
+    ru = project / RU
+    _edit(
+        ru,
+        "    # CHANGED in en since translated: update the text below, then delete this line\n",
+        "",
+    )
+    _edit(ru, "    standfirst:\n", "    standfirst: Наконец дома.\n")
+    done = _run("translate", "2021-05", "--language", "ru", "--root", project)
+    assert done.stdout == f"{RU} is up to date (nothing written): 45 texts, all translated.\n"
+    assert load_issue(project, "2021-05", language="ru").issue.stories[0].standfirst == (  # type: ignore[union-attr]
+        "Наконец дома."
+    )
+
+
+def test_a_new_story_and_a_removed_one(project: Path, tmp_path: Path) -> None:
+    source = project / "issues" / "2021-05" / "issue.yaml"
+    text = source.read_text(encoding="utf-8")
+    start = text.index("  - id: almaty-process\n")
+    end = text.index("  - id: family-return-karakalpakstan\n")
+    renamed = text[start:end].replace("id: almaty-process", "id: almaty-process-2021")
+    source.write_text(text[:start] + renamed + text[end:], encoding="utf-8")
+    result = _run("translate", "2021-05", "--language", "ru", "--root", project)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Updated {RU}: 44 texts: 38 translated, 6 not translated yet."
+    assert lines[1] == (
+        f"  {RU}:6:5: stories.almaty-process-2021.kicker: not translated yet: write it below the "
+        "source text"
+    )
+    assert lines[-1] == (
+        "Note: story 'almaty-process' is no longer in issue.yaml: its translation is kept as "
+        "comments at the end of the file."
+    )
+    written = (project / RU).read_text(encoding="utf-8")
+    tail = written[written.index("# Stories no longer in issue.yaml") :].splitlines()
+    assert tail[:4] == [
+        "# Stories no longer in issue.yaml, kept in case one was only renamed: move the text",
+        "# under its new id above (without the '# '), or delete these lines.",
+        "#   almaty-process:",
+        "#     kicker: Региональное сотрудничество",
+    ]
+    assert read_translation(project, project / RU).language == "ru"
+
+
+def test_a_translation_started_by_new(may_latest: Path, tmp_path: Path) -> None:
+    from docxfiles import story_document
+
+    assert _run("new", "2021-06", "--root", may_latest).exit_code == 0
+    _run("import", "2021-06", story_document(tmp_path / "story.docx"), "--root", may_latest)
+    result = _run("translate", "2021-06", "--language", "ru", "--root", may_latest)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        "Updated issues/2021-06/issue.ru.yaml: 6 texts: 0 translated, 6 not translated yet."
+    )
+    text = (may_latest / "issues" / "2021-06" / "issue.ru.yaml").read_text(encoding="utf-8")
+    assert text.splitlines()[:7] == [
+        "# Russian text of issues/2021-06/issue.yaml. Write every story's",
+        "# text to translate into this file, with the main language's beside it, with",
+        "#   bulletin translate 2021-06 --language ru",
+        "language: ru",
+        "stories:",
+        "  mobile-clinics-reach-1240-migrants-in:",
+        f"    # en {digest('Migration health')}: Migration health",
+    ]
+    assert (
+        read_translation(may_latest, may_latest / "issues/2021-06/issue.ru.yaml")
+        .stories["mobile-clinics-reach-1240-migrants-in"]
+        .kicker
+        is None
+    )
+
+
+def test_a_language_without_a_file_yet(project: Path) -> None:
+    result = _run("translate", "2021-05", "--language", "kk", "--root", project)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        "Wrote issues/2021-05/issue.kk.yaml: 42 texts: 0 translated, 42 not translated yet."
+    )
+    text = (project / "issues" / "2021-05" / "issue.kk.yaml").read_text(encoding="utf-8")
+    assert text.splitlines()[:4] == [
+        '# Kazakh text of issues/2021-05/issue.yaml. Each "# en …:" line shows the English text;',
+        "# write the translation in the field below it. Run",
+        "#   bulletin translate 2021-05 --language kk",
+        "# again after the English changes: it keeps what is translated and marks what changed.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["2021-5", "--language", "ru"],
+            "bulletin: '2021-5' is not a month: write it as YYYY-MM, like 2021-05",
+        ),
+        (
+            ["2021-05", "--language", "Russian"],
+            "bulletin: --language Russian: write a language code such as ru, kk, ky, tg, uz or tk",
+        ),
+        (
+            ["2021-05", "--language", "en"],
+            "bulletin: --language en: en is the publication's own language (issue.yaml); give the "
+            "language to translate into",
+        ),
+        (
+            ["2021-09", "--language", "ru"],
+            "issues/2021-09/issue.yaml: there is no issue for 2021-09 yet: start it with bulletin "
+            "new 2021-09",
+        ),
+    ],
+)
+def test_bad_arguments(project: Path, args: list[str], message: str) -> None:
+    before = (project / RU).read_bytes()
+    result = _run("translate", *args, "--root", project)
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", message + "\n")
+    assert (project / RU).read_bytes() == before
+
+
+def test_a_broken_translation_is_not_rewritten(project: Path) -> None:
+    ru = project / RU
+    _edit(
+        ru,
+        "    kicker: Региональное сотрудничество\n",
+        "    kicker: Региональное сотрудничество\n    kicker: Региональное\n",
+    )
+    before = ru.read_bytes()
+    result = _run("translate", "2021-05", "--language", "ru", "--root", project)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"{RU}:6:5: stories.almaty-process.kicker: 'kicker' appears twice here; only one would "
+        "be kept and the other silently lost: merge them or delete one\n"
+    )
+    assert ru.read_bytes() == before
