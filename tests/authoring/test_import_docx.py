@@ -378,3 +378,62 @@ def test_a_document_from_libreoffice(july: Path) -> None:
     text = (july / "issues" / "2021-06" / "issue.yaml").read_text(encoding="utf-8")
     story = text[text.index("  - id: mobile-clinics") :]
     assert story == STORY.replace("story.docx", "libreoffice-story.docx")
+
+
+def test_an_empty_document_is_refused(project: Path, tmp_path: Path) -> None:
+    path = tmp_path / "empty.docx"
+    docx.Document().save(path)
+    before = _tree(project / "issues")
+    result = _run("import", "2021-05", path, "--root", project)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"{path}: the document has no text and no photos: nothing to import\n"
+    assert _tree(project / "issues") == before
+
+
+def test_other_images_and_tables(july: Path, tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_heading("A story with a GIF", level=1)
+    gif = photo_bytes((300, 200), (200, 10, 10), "GIF")
+    add_photo(document, gif, "A red square")
+    add_photo(document, gif, "The same square")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "Bishkek"
+    table.cell(0, 1).text = "120 families"
+    path = tmp_path / "gif.docx"
+    document.save(path)
+    result = _run("import", "2021-06", path, "--root", july)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:5] == [
+        "  issues/2021-06/photos/a-story-with-a-gif-1.png: 300 × 200 px, with its alt text",
+        "Note: a table became plain paragraphs, one per cell.",
+        "Note: image 2 is image 1 again: kept once.",
+        "Note: image 1 (image/gif) was converted to PNG.",
+    ]
+    text = (july / "issues" / "2021-06" / "issue.yaml").read_text(encoding="utf-8")
+    assert "    body: |\n      Bishkek\n\n      120 families\n    photos:\n" in text
+    with Image.open(july / "issues" / "2021-06" / "photos" / "a-story-with-a-gif-1.png") as png:
+        assert (png.format, png.size) == ("PNG", (300, 200))
+
+
+def test_an_image_pillow_cannot_read_is_left_out(july: Path, tmp_path: Path) -> None:
+    # As an EMF drawing or a damaged picture would be: the rest of the story comes in.
+    document = docx.Document()
+    document.add_heading("A story with a chart", level=1)
+    document.add_paragraph("Text.")
+    add_photo(document, photo_bytes((300, 200), (0, 0, 0), "PNG"), "A chart")
+    made = tmp_path / "made.docx"
+    document.save(made)
+    path = tmp_path / "chart.docx"
+    with zipfile.ZipFile(made) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            target.writestr(
+                item, b"\x01\x00\x00\x00 EMF" if item.filename.startswith("word/media/") else data
+            )
+    result = _run("import", "2021-06", path, "--root", july)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1] == (
+        "Note: image 1 (image/png) is not a photo bulletin can use (a drawing or chart?): export "
+        "it as JPEG or PNG and add it under photos by hand."
+    )
+    assert list((july / "issues" / "2021-06" / "photos").iterdir()) == []

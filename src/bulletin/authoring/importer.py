@@ -98,6 +98,10 @@ def import_story(root: Path, month: str, document: Path) -> ImportedStory:
         )
     html, images = _convert(document)
     draft = read_story(html)
+    if not (draft.title or draft.body or draft.kicker or draft.pictures):
+        raise BulletinError.single(
+            str(document), "the document has no text and no photos: nothing to import"
+        )
     text = _read_manifest(manifest, shown)
     stories, ids = _stories_node(text, shown)
     story_id = _unique(_slug(draft.title) or "story", ids)
@@ -326,14 +330,15 @@ def _plan_photos(
     twice is kept once.
     """
     planned: list[tuple[Path, bytes, Any, str]] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     kept = []
     for position, picture in enumerate(draft.pictures, start=1):
         image = images[picture.index]
         digest = hashlib.sha256(image.data).hexdigest()
         if digest in seen:
+            draft.notes.append(f"image {position} is image {seen[digest]} again: kept once")
             continue
-        seen.add(digest)
+        seen[digest] = position
         try:
             with Image.open(io.BytesIO(image.data)) as opened:
                 opened.load()
