@@ -279,6 +279,8 @@ def import_(
         typer.echo("To fill in (bulletin check names them too):")
         for problem in story.to_fill_in:
             typer.echo(f"  {problem}")
+    if story.published:
+        typer.echo(f"Note: {month} is published: {_PUBLISHED}.")
     for language in story.languages:
         typer.echo(
             f"Note: issue.{language}.yaml has no {language_name(language)} text for it yet: "
@@ -344,8 +346,16 @@ def translate(
             f"Note: story '{story_id}' is no longer in issue.yaml: its translation is kept as "
             "comments at the end of the file."
         )
+    if report.changed and report.published:
+        typer.echo(f"Note: {month} is published: {_PUBLISHED}.")
     if check_only and report.todo:
         raise typer.Exit(1)
+
+
+_PUBLISHED = (
+    "a change to its manifests changes its archive PDF at least, which bulletin archive "
+    "replaces only with --republish"
+)
 
 
 def _shown(root: Path, path: Path) -> str:

@@ -152,6 +152,12 @@ def test_appended_after_the_last_story_every_line_kept(project: Path, tmp_path: 
         "Imported “Mobile clinics reach 1,240 migrants in G‘ijduvon” from story.docx as story 8 "
         "(mobile-clinics-reach-1240-migrants-in), issues/2021-05/issue.yaml:123."
     )
+    assert result.stdout.splitlines()[-2:] == [
+        "Note: 2021-05 is published: a change to its manifests changes its archive PDF at least, "
+        "which bulletin archive replaces only with --republish.",
+        "Note: issue.ru.yaml has no Russian text for it yet: bulletin translate 2021-05 "
+        "--language ru.",
+    ]
     after = manifest.read_text(encoding="utf-8")
     lines, old = after.splitlines(keepends=True), before.splitlines(keepends=True)
     # The story goes after the last call-out, before the closing comment and field.

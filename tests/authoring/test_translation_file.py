@@ -12,6 +12,10 @@ from bulletin.cli import app
 from bulletin.manifest.load import load_issue, read_translation
 
 RU = "issues/2021-05/issue.ru.yaml"
+PUBLISHED = (
+    "Note: 2021-05 is published: a change to its manifests changes its archive PDF at least, "
+    "which bulletin archive replaces only with --republish."
+)
 
 
 def _run(*args: str | Path) -> Result:
@@ -28,7 +32,7 @@ def test_the_sample_translation_is_kept_word_for_word(project: Path) -> None:
     before = load_issue(project, "2021-05", language="ru").issue
     result = _run("translate", "2021-05", "--language", "ru", "--root", project)
     assert (result.exit_code, result.stderr) == (0, "")
-    assert result.stdout == f"Updated {RU}: 44 texts, all translated.\n"
+    assert result.stdout == f"Updated {RU}: 44 texts, all translated.\n{PUBLISHED}\n"
     assert load_issue(project, "2021-05", language="ru").issue == before
     text = (project / RU).read_text(encoding="utf-8")
     assert text.startswith(
@@ -77,6 +81,7 @@ def test_edits_to_the_source_are_reported(project: Path) -> None:
         "update it, then delete the CHANGED line above it",
         f"  {RU}:11:5: stories.almaty-process.standfirst: not translated yet: write it below the "
         "source text",
+        PUBLISHED,
     ]
     text = (project / RU).read_text(encoding="utf-8")
     new_title = "The Sixth Senior Officials Meeting of the Almaty Process, in Istanbul"
@@ -134,10 +139,11 @@ def test_a_new_story_and_a_removed_one(project: Path, tmp_path: Path) -> None:
         f"  {RU}:6:5: stories.almaty-process-2021.kicker: not translated yet: write it below the "
         "source text"
     )
-    assert lines[-1] == (
+    assert lines[-2:] == [
         "Note: story 'almaty-process' is no longer in issue.yaml: its translation is kept as "
-        "comments at the end of the file."
-    )
+        "comments at the end of the file.",
+        PUBLISHED,
+    ]
     written = (project / RU).read_text(encoding="utf-8")
     tail = written[written.index("# Stories no longer in issue.yaml") :].splitlines()
     assert tail[:4] == [

@@ -81,6 +81,8 @@ class ImportedStory:
     """What validation still asks for in the new story (kicker, credits…)."""
     languages: tuple[str, ...]
     """The issue's translations, which do not have this story yet."""
+    published: bool = False
+    """True when the issue says ``published: true``: it has gone out to readers."""
 
 
 def import_story(root: Path, month: str, document: Path) -> ImportedStory:
@@ -132,6 +134,7 @@ def import_story(root: Path, month: str, document: Path) -> ImportedStory:
         tuple(notes),
         _still_to_fill(root, month, edit.index),
         languages,
+        _published(check),
     )
 
 
@@ -262,6 +265,15 @@ def _stories_node(
                         }
             return (key, value), ids
     return (None, None), set()
+
+
+def _published(root: yaml.Node | None) -> bool:
+    if not isinstance(root, yaml.MappingNode):
+        return False
+    return any(
+        getattr(key, "value", None) == "published" and getattr(value, "value", None) == "true"
+        for key, value in root.value
+    )
 
 
 def _last_id(root: yaml.Node | None) -> str | None:

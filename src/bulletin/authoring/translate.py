@@ -76,6 +76,8 @@ class TranslationReport:
     """The texts not translated yet, or changed in the source since they were."""
     kept_aside: tuple[str, ...]
     """Stories no longer in the source, whose translations were kept as comments."""
+    published: bool = False
+    """True when the issue says ``published: true``: its archive PDF carries this file."""
 
 
 def update_translation(
@@ -138,8 +140,9 @@ def update_translation(
     todo = tuple(
         Entry(line + 1, column + 1, _where(loc), state) for loc, state, line, column in writer.todo
     )
+    published = isinstance(source, dict) and source.get("published") is True
     return TranslationReport(
-        path, old_text is None, write and changed, writer.count, todo, tuple(gone)
+        path, old_text is None, write and changed, writer.count, todo, tuple(gone), published
     )
 
 
