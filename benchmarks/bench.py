@@ -214,7 +214,6 @@ def child(payload: Json) -> Json:
 def _timed_stages(totals: dict[str, float]) -> Iterator[None]:
     """Add the time spent in each stage of the build to ``totals`` while active."""
     import weasyprint
-    import weasyprint.document
 
     import bulletin.build
 
@@ -234,7 +233,7 @@ def _timed_stages(totals: dict[str, float]) -> Iterator[None]:
         (bulletin.build, "prepare_photos", "photos"),
         (bulletin.build, "render_html", "html"),
         (weasyprint.HTML, "render", "layout"),
-        (weasyprint.document.Document, "write_pdf", "write"),
+        (weasyprint.Document, "write_pdf", "write"),
     ]
     saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
     for owner, name, stage in patches:
@@ -341,7 +340,7 @@ def _bare_task(payload: Json) -> Json:
     from weasyprint import HTML
 
     if payload.get("balanced"):
-        from bulletin.engine.balance import install
+        from bulletin.engine.column import install
 
         install()
 

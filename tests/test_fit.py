@@ -15,6 +15,7 @@ from bulletin.build import (
     _measure_front,
     _typesetter,
 )
+from bulletin.engine.tree import page_box
 from bulletin.fit import (
     DEFAULT_PHOTO_MM,
     PHOTO_HEIGHTS_MM,
@@ -96,7 +97,7 @@ def test_the_simulation_predicts_the_engine_on_the_sample(
         assert block_id in final.pages[page - 1].anchors, f"{block_id} not on page {page}"
     # Every page but the last is filled to within a few millimetres of its foot.
     for page in final.pages[:-1]:
-        box = page._page_box
+        box = page_box(page)
         bottom = max(
             (child.position_y + child.margin_height() for child in _descendants(box)),
             default=0.0,
@@ -105,7 +106,7 @@ def test_the_simulation_predicts_the_engine_on_the_sample(
         assert room < 20 * PX_PER_MM, f"{room / PX_PER_MM:.0f} mm empty at a page foot"
     # The geometry measured is the engine's: A4 less the margins.
     assert (geometry.first_height, geometry.height) == pytest.approx(
-        (final.pages[0]._page_box.height, final.pages[1]._page_box.height), abs=0.01
+        (page_box(final.pages[0]).height, page_box(final.pages[1]).height), abs=0.01
     )
 
 

@@ -16,6 +16,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bulletin.engine.tree import class_names, is_image, is_line, page_box
+
 PX_PER_MM = 96 / 25.4
 # Lead photo heights a designer would accept across the A4 text width: from a
 # 3.2:1 panorama to the 3:2 of a camera frame.
@@ -147,14 +149,14 @@ def measure_front(document: Any) -> Front:
     The front layout has the masthead and contents list, an empty ``<main>``
     where the blocks go, and the contacts forced onto a page of their own.
     """
-    first = document.pages[0]._page_box
-    later = document.pages[1]._page_box if len(document.pages) > 1 else first
+    first = page_box(document.pages[0])
+    later = page_box(document.pages[1]) if len(document.pages) > 1 else first
     start: tuple[int, float, float] | None = None
     tail = 0.0
     for index, page in enumerate(document.pages):
-        page_box = page._page_box
-        top = page_box.content_box_y()
-        found = _find_tag(page_box, "main")
+        root = page_box(page)
+        top = root.content_box_y()
+        found = _find_tag(root, "main")
         if found is not None and start is None:
             parent, position = found
             before = [child for child in parent.children[:position] if child.is_in_normal_flow()]
@@ -163,7 +165,7 @@ def measure_front(document: Any) -> Front:
                 start = (index, edge - top, float(before[-1].margin_bottom))
             else:
                 start = (index, parent.children[position].position_y - top, 0.0)
-        contacts = _find_class(page_box, "contacts")
+        contacts = _find_class(root, "contacts")
         if contacts is not None:
             tail = contacts.margin_height() - float(contacts.margin_top) + _margin_top(contacts)
     if start is None:
@@ -301,8 +303,8 @@ def _measured(document: Any) -> list[Block]:
     columns: dict[str, int] = {}
     order: list[str] = []
     for page in document.pages:
-        for box, block_id in _blocks(page._page_box):
-            classes = _classes(box)
+        for box, block_id in _blocks(page_box(page)):
+            classes = class_names(box)
             if block_id not in order:
                 order.append(block_id)
                 margins[block_id] = _margin_top(box)
@@ -311,9 +313,9 @@ def _measured(document: Any) -> list[Block]:
             content_top = box.position_y + float(box.margin_top)
             if "stats" in classes:
                 whole[block_id] = box.position_y + box.margin_height() - content_top
-            has_head = any("story-head" in _classes(child) for child in box.children)
+            has_head = any("story-head" in class_names(child) for child in box.children)
             for child in box.children:
-                child_classes = _classes(child)
+                child_classes = class_names(child)
                 if "lead" in child_classes and has_head:
                     image = _find_image_height(child)
                     figures[block_id] = image
@@ -359,16 +361,9 @@ def _measured(document: Any) -> list[Block]:
     return blocks
 
 
-def _classes(box: Any) -> set[str]:
-    element = getattr(box, "element", None)
-    if element is None or getattr(box, "pseudo_type", None):
-        return set()
-    return set((element.get("class") or "").split())
-
-
 def _blocks(box: Any) -> Iterator[tuple[Any, str]]:
     for child in getattr(box, "children", None) or ():
-        classes = _classes(child)
+        classes = class_names(child)
         if classes & {"story", "stats"}:
             yield child, child.element.get("id")
         elif not classes & {"masthead", "contents", "contacts"}:
@@ -377,7 +372,7 @@ def _blocks(box: Any) -> Iterator[tuple[Any, str]]:
 
 def _find_class(box: Any, name: str) -> Any:
     for child in getattr(box, "children", None) or ():
-        if name in _classes(child):
+        if name in class_names(child):
             return child
         found = _find_class(child, name)
         if found is not None:
@@ -397,7 +392,7 @@ def _find_tag(box: Any, tag: str) -> tuple[Any, int] | None:
 
 
 def _find_image_height(box: Any) -> float:
-    if type(box).__name__ in {"InlineReplacedBox", "BlockReplacedBox"}:
+    if is_image(box):
         return float(box.height)
     for child in getattr(box, "children", None) or ():
         height = _find_image_height(child)
@@ -419,7 +414,7 @@ def _column_count(box: Any) -> int:
 
 def _line_heights(box: Any) -> Iterator[float]:
     for child in getattr(box, "children", None) or ():
-        if type(child).__name__ == "LineBox":
+        if is_line(child):
             yield float(child.height)
         else:
             yield from _line_heights(child)

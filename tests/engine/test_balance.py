@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bulletin.engine import balance as columns
 from bulletin.engine.balance import Piece, fill, least_height
+from bulletin.engine.tree import page_box
 from bulletin.pdf.typeset import Typesetter
 
 LINE = 17.6
@@ -154,7 +155,7 @@ def _columns(document: Any) -> list[Any]:
                 walk(child)
 
     for page in document.pages:
-        walk(page._page_box)
+        walk(page_box(page))
     return found
 
 
@@ -181,17 +182,17 @@ def _extent(column: Any) -> float:
 @pytest.fixture
 def misses(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Record each balanced height at which the columns did not hold the content."""
-    from bulletin.engine import column as _weasyprint_columns
+    from bulletin.engine import column
 
     found: list[float] = []
-    columns_layout = _weasyprint_columns._columns_layout
+    columns_layout = column.patched().columns_layout
 
     def recording(*arguments: Any, trusted: bool, missed: list[float]) -> Any:
         result = columns_layout(*arguments, trusted=trusted, missed=missed)
         found.extend(missed)
         return result
 
-    monkeypatch.setattr(_weasyprint_columns, "_columns_layout", recording)
+    monkeypatch.setattr(column.patched(), "columns_layout", recording)
     return found
 
 
@@ -229,12 +230,11 @@ def test_the_sample_is_balanced_at_the_heights_found_at_once(
     # Every multi-column box of the issue (the contents list, each story's
     # body, in the measuring layouts and the issue's) is laid out once at
     # the height found: the engine's own search never has to run.
-    from bulletin.build import _lay_out, _typesetter
+    from bulletin.build import typeset_issue
     from bulletin.manifest.load import load_issue
 
     loaded = load_issue(sample_root, "2021-05", language=language)
-    layout = _lay_out(loaded, _typesetter(loaded))
-    assert layout.laid_out.page_count == 5
+    assert typeset_issue(loaded, write=False).page_count == 5
     assert misses == []
 
 
@@ -252,9 +252,9 @@ def test_a_height_that_does_not_hold_the_text_falls_back_to_the_engines_search(
         found.append(height)
         return height
 
-    from bulletin.engine import column as _weasyprint_columns
+    from bulletin.engine import column
 
-    monkeypatch.setattr(_weasyprint_columns, "balanced_height", too_little)
+    monkeypatch.setattr(column.patched(), "balanced_height", too_little)
     document = _laid_out(typesetter, html, stock=False)
     assert found, "the balanced height was asked for"
     assert len(document.pages) == 1

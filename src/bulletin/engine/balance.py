@@ -16,8 +16,8 @@ and the engine lays the columns out at that height. If the engine disagrees
 (a margin kept at a column top, say), its own search goes on from there, so
 a wrong estimate costs time, never text.
 
-:func:`install` puts the engine's column layout with this start in place
-(:mod:`bulletin.engine.column`); every layout bulletin makes uses it.
+:func:`bulletin.engine.column.install` puts the engine's column layout with
+this start in place; every layout bulletin makes uses it.
 """
 
 from __future__ import annotations
@@ -69,15 +69,6 @@ class _Item:
     """The bottom border edge of the block in the column that this item ends (if it does)."""
     margin_below: float = 0.0
     """The bottom margin of that block."""
-
-
-def install() -> None:
-    """Make WeasyPrint lay out multi-column boxes with :func:`balanced_height` (idempotent)."""
-    from weasyprint.layout import block
-
-    from bulletin.engine.column import columns_layout
-
-    block.columns_layout = columns_layout
 
 
 def balanced_height(columns: Sequence[Any], count: int, top: float, fallback: float) -> float:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bulletin.engine import tree
+from bulletin.engine.log import collect_log, explain, is_missing_glyph
 from bulletin.engine.version import require_engine
 from bulletin.errors import Problem, RenderError
 from bulletin.pdf.fonts import confine_fonts
@@ -27,29 +29,6 @@ class RenderedPdf:
     """Number of pages."""
     document: Any
     """WeasyPrint's laid-out document, for inspection."""
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-@contextmanager
-def _collect_log() -> Iterator[_Collect]:
-    handler = _Collect()
-    engine = logging.getLogger("weasyprint")
-    engine.addHandler(handler)
-    # Records are judged and reported by render_pdf, not printed twice.
-    propagate, engine.propagate = engine.propagate, False
-    try:
-        yield handler
-    finally:
-        engine.removeHandler(handler)
-        engine.propagate = propagate
 
 
 def render_pdf(
@@ -83,7 +62,7 @@ class Typesetter:
         # Imported here so that commands which do not render start quickly.
         from weasyprint.text.fonts import FontConfiguration
 
-        from bulletin.engine.balance import install
+        from bulletin.engine.column import install
         from bulletin.pdf.fetch import FolderFetcher
 
         install()
@@ -117,7 +96,7 @@ class Typesetter:
         from weasyprint import CSS, HTML
 
         self.fetcher.named = dict(named or {})
-        with _collect_log() as collected, _source_date_epoch(source_date):
+        with collect_log() as collected, _source_date_epoch(source_date):
             sheets = [
                 CSS(
                     string=text,
@@ -151,7 +130,7 @@ class Typesetter:
         layout can be judged before it is written.
         """
         self.fetcher.named = dict(named or {})
-        with _collect_log() as collected, _source_date_epoch(source_date):
+        with collect_log() as collected, _source_date_epoch(source_date):
             data = laid_out.document.write_pdf(finisher=finisher, **options)
         self._judge(collected.records)
         return RenderedPdf(data, laid_out.page_count, laid_out.document)
@@ -174,46 +153,19 @@ class Typesetter:
         takes a fraction of one, so editions that differ only by their
         images and PDF options share one layout.
         """
-        from weasyprint import DEFAULT_OPTIONS
-        from weasyprint.document import Document
-        from weasyprint.formatting_structure import boxes
-        from weasyprint.images import get_image_from_uri
-        from weasyprint.pdf import VARIANTS
-
         self.fetcher.named = dict(named or {})
         laid = laid_out.document
         loaded: dict[str, Any] = {}
-        with _collect_log() as collected, _source_date_epoch(source_date):
+        with collect_log() as collected, _source_date_epoch(source_date):
             for page in laid.pages:
-                for box in page._page_box.descendants():
-                    if not isinstance(box, boxes.ReplacedBox) or box.element is None:
-                        continue
+                for box in tree.images(tree.page_box(page)):
                     url = images.get(box.element.get("src", ""))
-                    if url is None:
-                        continue
-                    image = get_image_from_uri(
-                        cache=loaded,
-                        url_fetcher=self.fetcher,
-                        options=DEFAULT_OPTIONS,
-                        url=url,
-                        orientation=box.style["image_orientation"],
-                    )
-                    if image is not None:  # else the engine has logged an error
-                        box.replacement = image
+                    if url is not None:
+                        # If it cannot be loaded, the engine has logged an error.
+                        tree.swap_image(box, url, self.fetcher, loaded)
             # A document of its own for each PDF: fonts and colour profiles
             # collect what one write uses, and must not leak into the next.
-            variant = options.get("pdf_variant")
-            intent = options.get("output_intent") or (
-                VARIANTS[variant][1].get("output_intent") if variant else None
-            )
-            document = Document(
-                laid.pages,
-                laid.metadata,
-                laid.url_fetcher,
-                laid.font_config,
-                dict(laid.color_profiles),
-                intent,
-            )
+            document = tree.copy_document(laid, options)
             data = document.write_pdf(finisher=finisher, **options)
         self._judge(collected.records)
         return RenderedPdf(data, len(document.pages), document)
@@ -222,13 +174,13 @@ class Typesetter:
         """Fail on the engine's errors and missing glyphs; pass its warnings on."""
         # A missing glyph is only a warning to WeasyPrint, but an empty box in
         # print is as bad as a missing photo: both fail the build.
-        errors = [r for r in records if r.levelno >= logging.ERROR or _is_tofu(r)]
+        errors = [r for r in records if r.levelno >= logging.ERROR or is_missing_glyph(r)]
         for record in records:
             if record not in errors:
                 log.warning("layout engine: %s", record.getMessage())
         if errors:
             raise RenderError(
-                Problem(self.source, None, None, "", _explain(record.getMessage()))
+                Problem(self.source, None, None, "", explain(record.getMessage()))
                 for record in errors
             )
 
@@ -248,16 +200,3 @@ def _source_date_epoch(seconds: int | None) -> Iterator[None]:
         yield
     finally:
         del os.environ["SOURCE_DATE_EPOCH"]
-
-
-def _is_tofu(record: logging.LogRecord) -> bool:
-    return ".notdef glyph" in record.getMessage()
-
-
-def _explain(message: str) -> str:
-    first = message.splitlines()[0]
-    if "Failed to load image" in first or "Failed to load" in first:
-        return f"the layout engine could not load a resource: {first}"
-    if ".notdef" in first or "glyph" in first:
-        return f"a character has no glyph in the bundled fonts: {first}"
-    return f"the layout engine failed: {first}"

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bulletin.engine import tree
+
 CSS_PX_PER_INCH = 96
 
 Box = tuple[float, float, float, float]
@@ -36,22 +38,15 @@ def measure_placements(document: Any, sources: Mapping[str, Path]) -> tuple[Plac
     ``sources`` maps an ``<img src>`` as written in the HTML to its file;
     other images are left out.
     """
-    # Imported here: measuring needs the engine, which commands that do not
-    # render never load.
-    from weasyprint.formatting_structure import boxes
-    from weasyprint.layout.replaced import replacedbox_layout
-
     found: list[Placement] = []
     for number, page in enumerate(document.pages):
-        for box in page._page_box.descendants():
-            if not isinstance(box, boxes.ReplacedBox) or box.element is None:
-                continue
+        for box in tree.images(tree.page_box(page)):
             source = sources.get(box.element.get("src", ""))
             if source is None or not box.width or not box.height:
                 continue
             # The engine's own object-fit and object-position arithmetic, so the
             # crop is exactly what it paints.
-            draw_width, draw_height, draw_x, draw_y = replacedbox_layout(box)
+            draw_width, draw_height, draw_x, draw_y = tree.drawn_image(box)
             left = max(draw_x, box.content_box_x())
             top = max(draw_y, box.content_box_y())
             right = min(draw_x + draw_width, box.content_box_x() + box.width)

@@ -29,6 +29,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from bulletin.engine import tree
+from bulletin.engine.log import collect_log, missing_character
 from bulletin.errors import BulletinError, Problem
 from bulletin.manifest.load import LoadedIssue, Loc, load_issue
 from bulletin.model.issue import Stats, Story
@@ -816,10 +818,8 @@ _FIELD_CLASSES = {
 # The masthead bleeds to the page edges on purpose (negative margins); the
 # contents and the closing space print no manifest text of their own.
 _SKIPPED = frozenset({"masthead", "contents", "closing-space"})
-_LINES = frozenset({"LineBox", "BlockReplacedBox", "InlineReplacedBox"})
 # Text boxes are taller than their lines (ascenders, descenders): only blocks
-# and lines are measured against the foot of the page.
-_INLINE = frozenset({"TextBox", "InlineBox", "InlineReplacedBox", "InlineBlockBox"})
+# and lines are measured against the foot of the page (tree.is_inline).
 
 
 class _Layout:
@@ -832,19 +832,18 @@ class _Layout:
         self.images: dict[tuple[str, int], Any] = {}
         self._figures: dict[str, dict[int, int]] = {}
         for number, page in enumerate(document.pages, start=1):
-            box = page._page_box
+            box = tree.page_box(page)
             left, top = box.content_box_x(), box.content_box_y()
             area = (left, left + box.width, top, top + box.height)
             scan = _Page(number, box)
             for child in box.children:
-                if type(child).__name__ != "MarginBox":
+                if not tree.is_margin_box(child):
                     self._visit(child, _Place(None, (), False, area, False), scan)
             self.pages.append(scan)
 
     def _visit(self, box: Any, place: _Place, page: _Page) -> None:
-        classes = _classes(box)
-        name = type(box).__name__
-        if name in _LINES:
+        classes = tree.class_names(box)
+        if tree.is_line_or_image(box):
             y = box.border_box_y()
             page.spans.append((y, y + box.border_height()))
         if classes & _SKIPPED:
@@ -854,7 +853,7 @@ class _Layout:
             place = self._place(box, classes, place, page)
         if place.loc:
             self._measure(box, place, page.number)
-            if name.endswith("ReplacedBox") and place.story and place.loc[2:3] == ("photos",):
+            if tree.is_replaced(box) and place.story and place.loc[2:3] == ("photos",):
                 self.images.setdefault((place.story, int(place.loc[3])), box)
         element = getattr(box, "element", None)
         count = box.style["column_count"] if hasattr(box, "style") else None
@@ -897,19 +896,12 @@ class _Layout:
             "right": x + box.border_width() - right,
             "left": left - x,
         }
-        if type(box).__name__ not in _INLINE:
+        if not tree.is_inline(box):
             beyond["bottom"] = y + box.border_height() - bottom
         side, amount = max(beyond.items(), key=lambda item: item[1])
         if amount > TOLERANCE_PX:
             text = str(getattr(box, "text", "") or "")
             self.overflows.append(_Overflow(place, page, amount, side, text))
-
-
-def _classes(box: Any) -> set[str]:
-    element = getattr(box, "element", None)
-    if element is None or getattr(box, "pseudo_type", None):
-        return set()
-    return set((element.get("class") or "").split())
 
 
 def _inspect_layout(
@@ -933,46 +925,30 @@ def _inspect_layout(
     return findings, len(layout.pages)
 
 
-class _Drawn(logging.Handler):
-    """Collect what the engine logs while drawing: empty boxes and errors."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.missing: list[str] = []
-        self.errors: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        point = re.search(r"\.notdef.*\(U\+([0-9A-Fa-f]+)\)", message)
-        if point:
-            self.missing.append(chr(int(point.group(1), 16)))
-        elif record.levelno >= logging.ERROR:
-            self.errors.append(message.splitlines()[0])
-
-
 def _draw(issue: _IssueText, document: Any) -> list[str]:
     """Draw ``document`` as the PDF writer does; return the characters drawn as empty boxes.
 
     WeasyPrint finds a missing glyph only when it draws the text, and logs it
     at WARNING.
     """
-    engine = logging.getLogger("weasyprint")
-    drawn = _Drawn()
-    engine.addHandler(drawn)
     # The records become findings; they are not printed as they come.
-    propagate, engine.propagate = engine.propagate, False
-    try:
+    with collect_log() as drawn:
         document.write_pdf()
-    finally:
-        engine.removeHandler(drawn)
-        engine.propagate = propagate
-    if drawn.errors:
+    missing: list[str] = []
+    errors: list[str] = []
+    for record in drawn.records:
+        message = record.getMessage()
+        char = missing_character(message)
+        if char is not None:
+            missing.append(char)
+        elif record.levelno >= logging.ERROR:
+            errors.append(message.splitlines()[0])
+    if errors:
         file = issue.loaded.problem((), "").file
         raise BulletinError(
-            Problem(file, None, None, "", f"the layout engine failed: {error}")
-            for error in drawn.errors
+            Problem(file, None, None, "", f"the layout engine failed: {error}") for error in errors
         )
-    return drawn.missing
+    return missing
 
 
 def _report_overflows(issue: _IssueText, overflows: Sequence[_Overflow]) -> Iterator[Finding]:
