@@ -2,6 +2,10 @@
 
     python scripts/compare_outputs.py record outputs.json   # before a change
     python scripts/compare_outputs.py check outputs.json    # after it: exit 1 on any difference
+    python scripts/compare_outputs.py record outputs.json --code main   # main's code
+
+With ``--code REV`` the outputs are built by the code of that commit (its
+``src/``, checked out apart), from this checkout's issues, layouts and fonts.
 
 A restructuring that must not change behaviour is checked with it: the sample
 issue's six PDFs (``bulletin build 2021-05``, which sets ``SOURCE_DATE_EPOCH``
@@ -37,14 +41,23 @@ def _digests(folder: Path) -> dict[str, str]:
     return found
 
 
-def build_outputs(bulletin: Path) -> dict[str, dict[str, str]]:
+def build_outputs(python: Path, code: str | None) -> dict[str, dict[str, str]]:
     """Build the sample issue and the archive site afresh; return the digests of both."""
     environment = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
     with tempfile.TemporaryDirectory() as scratch:
+        if code is not None:
+            source = Path(scratch, "code")
+            source.mkdir()
+            archive = subprocess.run(
+                ["git", "-C", str(REPO), "archive", code, "src"], check=True, capture_output=True
+            ).stdout
+            subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
+            environment["PYTHONPATH"] = str(source / "src")
         pdfs, site = Path(scratch, "pdfs"), Path(scratch, "site")
+        bulletin = [str(python), "-c", "from bulletin.cli import app; app()"]
         for command in (
-            [str(bulletin), "build", MONTH, "--root", str(REPO), "--out", str(pdfs)],
-            [str(bulletin), "archive", "--root", str(REPO), "--out", str(site)],
+            [*bulletin, "build", MONTH, "--root", str(REPO), "--out", str(pdfs)],
+            [*bulletin, "archive", "--root", str(REPO), "--out", str(site)],
         ):
             subprocess.run(command, check=True, env=environment, stdout=subprocess.DEVNULL)
         return {"build": _digests(pdfs), "archive": _digests(site)}
@@ -55,9 +68,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mode", choices=["record", "check"])
     parser.add_argument("record", type=Path)
-    parser.add_argument("--bulletin", type=Path, default=REPO / ".venv" / "bin" / "bulletin")
+    parser.add_argument("--python", type=Path, default=REPO / ".venv" / "bin" / "python")
+    parser.add_argument("--code", help="build with the code of this commit (default: this tree)")
     arguments = parser.parse_args()
-    outputs = build_outputs(arguments.bulletin)
+    outputs = build_outputs(arguments.python, arguments.code)
     counts = ", ".join(f"{len(files)} {name} files" for name, files in outputs.items())
     if arguments.mode == "record":
         arguments.record.write_text(json.dumps(outputs, indent=1, sort_keys=True) + "\n")
