@@ -152,3 +152,29 @@ def shorten_issue(project: Path) -> None:
     path.write_text(text.split("\n  - id: family-return-karakalpakstan")[0].rstrip() + "\n")
     for translation in path.parent.glob("issue.*.yaml"):
         translation.unlink()
+
+
+def published(out: Path) -> list[str]:
+    """Return what a reader finds in ``out``, the month links followed, hidden caches left out."""
+    names = []
+    for entry in sorted(out.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        names.append(entry.name)
+        if entry.is_dir():
+            inside = sorted(path.relative_to(entry).as_posix() for path in entry.rglob("*"))
+            names += [f"{entry.name}/{name}" for name in inside]
+    return names
+
+
+def litter(out: Path) -> list[str]:
+    """Return what builds left in ``out`` that no reader needs: old sets, links, temporary files."""
+    current = {entry.resolve() for entry in out.iterdir() if entry.is_symlink()}
+    left = list(out.glob(".*.link")) + list(out.rglob(".*.tmp"))
+    if (out / ".builds").is_dir():
+        left += [
+            path
+            for path in (out / ".builds").iterdir()
+            if path.suffix != ".lock" and path.resolve() not in current
+        ]
+    return sorted(path.relative_to(out).as_posix() for path in left)

@@ -16,7 +16,7 @@ from typer.testing import CliRunner, Result
 
 from bulletin.cli import app
 from bulletin.preflight import inspect as preflight
-from conftest import REPO, shorten_issue
+from conftest import REPO, litter, published, shorten_issue
 
 MANIFESTS = Path(__file__).parent / "manifest" / "cases"
 ISSUE = "issues/2021-05/issue.yaml"
@@ -144,7 +144,8 @@ def test_failing_at_validation_keeps_the_previous_pdf(project: Path) -> None:
     shutil.copy(MANIFESTS / "bad" / "duplicate_key.yaml", project / ISSUE)
     assert _run("build", "2021-05", "--edition", "email", "--root", project).exit_code == 1
     assert pdf.read_bytes() == PREVIOUS
-    assert _left_in(project / "out") == ["2021-05", PDF.removeprefix("out/")]
+    assert published(project / "out") == ["2021-05", PDF.removeprefix("out/")]
+    assert litter(project / "out") == []
 
 
 def test_failing_at_rendering_keeps_the_previous_pdf(project: Path, scratch: Path) -> None:
@@ -157,7 +158,8 @@ def test_failing_at_rendering_keeps_the_previous_pdf(project: Path, scratch: Pat
     assert result.exit_code == 1
     assert "a character has no glyph in the bundled fonts" in result.stderr
     assert pdf.read_bytes() == PREVIOUS
-    assert _left_in(project / "out") == ["2021-05", PDF.removeprefix("out/")]
+    assert published(project / "out") == ["2021-05", PDF.removeprefix("out/")]
+    assert litter(project / "out") == []
     assert _temporary_files(scratch) == []
 
 
@@ -165,7 +167,7 @@ def test_failing_at_rendering_keeps_the_previous_pdf(project: Path, scratch: Pat
     ("broken", "reason"),
     [
         ("os.fsync", errno.ENOSPC),  # the disk fills up while writing
-        ("tempfile.mkstemp", errno.EACCES),  # the output folder is not writable
+        ("tempfile.mkdtemp", errno.EACCES),  # the output folder is not writable
     ],
 )
 def test_failing_at_writing_keeps_the_previous_pdf(
@@ -189,7 +191,8 @@ def test_failing_at_writing_keeps_the_previous_pdf(
         "exists, is writable and has free space, or choose another with --out\n",
     )
     assert pdf.read_bytes() == PREVIOUS
-    assert _left_in(project / "out") == ["2021-05", PDF.removeprefix("out/")]
+    assert published(project / "out") == ["2021-05", PDF.removeprefix("out/")]
+    assert litter(project / "out") == []
     assert _temporary_files(scratch) == []
 
 
@@ -216,4 +219,5 @@ def test_two_builds_at_once_both_write_a_whole_pdf(project: Path) -> None:
     assert outcomes == [(b"", 0), (b"", 0)]
     with pikepdf.open(project / PDF) as pdf:
         assert len(pdf.pages) == 1  # the one story fits page 1 whole
-    assert _left_in(project / "out") == ["2021-05", PDF.removeprefix("out/")]
+    assert published(project / "out") == ["2021-05", PDF.removeprefix("out/")]
+    assert litter(project / "out") == []

@@ -19,7 +19,7 @@ from bulletin.fit import Block, Fit, Front, choose_heights, measure_blocks, meas
 from bulletin.html.layout import build_context, edition_stylesheet, layout_folder, render_html
 from bulletin.manifest.load import LoadedIssue, issue_languages, load_issue
 from bulletin.model.issue import EmailEdition, Story
-from bulletin.output import write_output
+from bulletin.output import publish_set, remove_stale_temporaries, write_output
 from bulletin.pdf.editions import Edition, issue_datetime, plan_editions
 from bulletin.pdf.typeset import RenderedPdf, Typesetter
 from bulletin.photos.check import PhotoInfo, check_photos
@@ -154,6 +154,8 @@ def build_issue(
     main = source.publication.language
     languages = [language] if language else [main, *issue_languages(root, month)]
     cache_dir = out / ".cache"
+    if cache_dir.is_dir():  # what an earlier build, killed while writing, left
+        remove_stale_temporaries(cache_dir)
     typesetter = _typesetter(source, cache_dir, session)
     made: list[tuple[str, Edition, _Typeset]] = []
     notes: list[tuple[Path, str]] = []
@@ -193,16 +195,19 @@ def build_issue(
         jobs = plan_photos(measure_placements(laid_out.document, _sources(photos)), photos)
         laid = _Laid(loaded, typesetter, layout.fit, laid_out, layout.pages, jobs, cache_dir)
         made.extend((edition_language, each, _typeset_edition(laid, each)) for each in editions)
+    # Every PDF of the issue is switched into place at once (see bulletin.output).
+    written = publish_set(
+        out, month, {each.target.name: typeset.rendered.data for _, each, typeset in made}
+    )
     results = []
     for edition_language, each, typeset in made:
         data = typeset.rendered.data
-        write_output(each.target, data)
         log.info("wrote %s (%d pages)", each.target, typeset.rendered.page_count)
         results.append(
             BuildResult(
                 each.name,
                 edition_language,
-                each.target,
+                written[each.target.name],
                 typeset.rendered.page_count,
                 len(data),
                 typeset.ppi,
