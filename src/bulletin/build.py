@@ -8,14 +8,15 @@ import functools
 import hashlib
 import json
 import logging
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from bulletin.errors import BulletinError, RenderError
+from bulletin.fingerprint import code_version
 from bulletin.fit import Block, Fit, Front, choose_heights, measure_blocks, measure_front
+from bulletin.html import contract
 from bulletin.html.layout import build_context, edition_stylesheet, layout_folder, render_html
 from bulletin.manifest.load import LoadedIssue, issue_languages, load_issue
 from bulletin.model.issue import EmailEdition, Story
@@ -53,11 +54,12 @@ PAGES_CACHE = "pages"
 MEASURES_CACHE = "measures"
 # Measuring layouts (see _measure_front, _measure_blocks): the front matter with the contacts on a
 # page after it; the blocks, each laid out whole on one tall page.
-FRONT_STYLE = ".contacts { break-before: page !important; }"
-BLOCKS_STYLE = """
-@page {{ size: {width}px {height}mm !important; }}
-.masthead, .contents, .contacts {{ display: none !important; }}
-"""
+FRONT_STYLE = f".{contract.CONTACTS} {{ break-before: page !important; }}"
+BLOCKS_STYLE = (
+    "\n@page {{ size: {width}px {height}mm !important; }}\n"
+    f".{contract.MASTHEAD}, .{contract.CONTENTS}, .{contract.CONTACTS} "
+    "{{ display: none !important; }}\n"
+)
 MEASURING_PAGE_MM = 20_000
 # Front layouts measured per build, at most: the contents list is measured
 # with the pages it will print, guessed first, then as the fit predicts them.
@@ -410,17 +412,8 @@ def _fingerprint(loaded: LoadedIssue) -> str:
 
 @functools.cache
 def _code() -> str:
-    """Return the version of the code that measures: the engine's, and ours by its source."""
-    import weasyprint
-
-    from bulletin import fit
-    from bulletin.engine import balance, column
-    from bulletin.html import layout
-
-    digest = hashlib.sha256(weasyprint.__version__.encode())
-    for module in (fit, balance, column, layout, sys.modules[__name__]):
-        digest.update(Path(str(module.__file__)).read_bytes())
-    return digest.hexdigest()
+    """Return the version of the code that measures: the engine's, and all of ours."""
+    return code_version()
 
 
 def _key(*parts: str) -> str:

@@ -59,6 +59,8 @@ def _main() -> None:
     """Typeset an organisation's monthly bulletin from issues/YYYY-MM/issue.yaml."""
     from bulletin.engine.version import require_engine
 
+    # Below the command, the code logs and never prints: warnings go to stderr.
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
         require_engine()
     except BulletinError as error:
@@ -86,7 +88,6 @@ def build(
     """Build the bulletin PDFs of MONTH into OUT/MONTH/: each edition, in every language."""
     from bulletin.build import build_issue
 
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
         results = build_issue(
             root, month, (out or root / "out").resolve(), language=language, edition=edition
@@ -118,7 +119,6 @@ def watch(
     """
     from bulletin.watch import Watcher, watch_issue
 
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     watcher = Watcher(
         root,
         month,
@@ -187,7 +187,6 @@ def check(
     from bulletin.manifest.load import issue_languages
     from bulletin.preflight.inspect import Depth, format_report, inspect_issue
 
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     depth: Depth = "validation" if quick else "layout"
     reports = [inspect_issue(root, month, depth=depth)]
     if reports[0].stories:
@@ -404,7 +403,6 @@ def archive(
     """Build every issue (only those whose inputs changed) and the download site in OUT/site/."""
     from bulletin.site.build import build_site
 
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     show = _ProgressBar() if sys.stderr.isatty() else _progress_lines
     try:
         result = build_site(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Self
 
 
@@ -58,6 +59,14 @@ class BulletinError(Exception):
     ) -> Self:
         """Return an error holding one problem."""
         return cls([Problem(file, line, column, where, message)])
+
+
+def display_path(root: Path, path: Path) -> str:
+    """Return ``path`` as a message names it: relative to the project ``root`` if inside it."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 class ManifestError(BulletinError):

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bulletin.engine.tree import class_names, is_image, is_line, page_box
+from bulletin.html import contract
 
 PX_PER_MM = 96 / 25.4
 # Lead photo heights a designer would accept across the A4 text width: from a
@@ -156,7 +157,7 @@ def measure_front(document: Any) -> Front:
     for index, page in enumerate(document.pages):
         root = page_box(page)
         top = root.content_box_y()
-        found = _find_tag(root, "main")
+        found = _find_tag(root, contract.MAIN_TAG)
         if found is not None and start is None:
             parent, position = found
             before = [child for child in parent.children[:position] if child.is_in_normal_flow()]
@@ -165,7 +166,7 @@ def measure_front(document: Any) -> Front:
                 start = (index, edge - top, float(before[-1].margin_bottom))
             else:
                 start = (index, parent.children[position].position_y - top, 0.0)
-        contacts = _find_class(root, "contacts")
+        contacts = _find_class(root, contract.CONTACTS)
         if contacts is not None:
             tail = contacts.margin_height() - float(contacts.margin_top) + _margin_top(contacts)
     if start is None:
@@ -311,19 +312,19 @@ def _measured(document: Any) -> list[Block]:
             # Measure by positions, not by summing boxes: margins collapse
             # through headers and figures and belong to no single box.
             content_top = box.position_y + float(box.margin_top)
-            if "stats" in classes:
+            if contract.STATS in classes:
                 whole[block_id] = box.position_y + box.margin_height() - content_top
-            has_head = any("story-head" in class_names(child) for child in box.children)
+            has_head = any(contract.STORY_HEAD in class_names(child) for child in box.children)
             for child in box.children:
                 child_classes = class_names(child)
-                if "lead" in child_classes and has_head:
+                if contract.LEAD in child_classes and has_head:
                     image = _find_image_height(child)
                     figures[block_id] = image
                     # Everything from the block's top to the end of its lead
                     # figure, less the photo itself, is fixed height.
                     bottom = child.position_y + child.margin_height()
                     heads[block_id] = bottom - content_top - image
-                elif "body" in child_classes:
+                elif contract.BODY in child_classes:
                     columns[block_id] = _column_count(child)
                     lines.setdefault(block_id, []).extend(_line_heights(child))
                     bodies.setdefault(block_id, []).append(child.margin_height())
@@ -364,9 +365,9 @@ def _measured(document: Any) -> list[Block]:
 def _blocks(box: Any) -> Iterator[tuple[Any, str]]:
     for child in getattr(box, "children", None) or ():
         classes = class_names(child)
-        if classes & {"story", "stats"}:
+        if classes & contract.BLOCK_CLASSES:
             yield child, child.element.get("id")
-        elif not classes & {"masthead", "contents", "contacts"}:
+        elif not classes & {contract.MASTHEAD, contract.CONTENTS, contract.CONTACTS}:
             yield from _blocks(child)
 
 

@@ -41,3 +41,8 @@ def labels_for_keys(language: str, extra: Mapping[str, str] | None = None) -> se
     """Return the label keys known for ``language`` (built in, or given in ``extra``)."""
     base = LABELS.get(language) or LABELS.get(language.split("-")[0]) or {}
     return set(base) | set(extra or {})
+
+
+def babel_locale(language: str) -> str:
+    """Return the Babel locale of a BCP 47 language tag (``pt-BR`` → ``pt_BR``)."""
+    return language.replace("-", "_")

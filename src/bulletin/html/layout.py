@@ -13,17 +13,17 @@ from typing import Any
 
 import jinja2
 from babel.dates import format_date, format_skeleton
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from bulletin.errors import BulletinError
+from bulletin.errors import BulletinError, display_path
 from bulletin.fit import DEFAULT_PHOTO_MM, Fit
+from bulletin.html.contract import check_html
+from bulletin.i18n import babel_locale
 from bulletin.manifest.load import LoadedIssue
 from bulletin.model.issue import Credit, PartialDate, Photo, Stats, Story
+from bulletin.model.markdown import render_markdown
 
 ENTRY_TEMPLATE = "issue.html.j2"
-
-_MARKDOWN = MarkdownIt("commonmark", {"html": False})
 
 
 def render_html(
@@ -63,7 +63,10 @@ def render_html(
         context["blocks"] = [block for block in context["blocks"] if block["id"] in blocks]
     sheet = edition_stylesheet(loaded, edition) if edition else None
     context["edition_stylesheets"] = [sheet] if sheet else []
-    return template.render(context)
+    html = template.render(context)
+    entry = display_path(loaded.root, layout_dir / ENTRY_TEMPLATE)
+    check_html(html, entry, [block["id"] for block in context["blocks"]])
+    return html
 
 
 def edition_stylesheet(loaded: LoadedIssue, edition: str) -> str | None:
@@ -151,7 +154,7 @@ def format_credit(credit: Credit, language: str, pattern: str) -> str:
 
 def format_partial_date(date: PartialDate, language: str) -> str:
     """Return ``date`` written out in ``language``, to the day or to the month."""
-    locale = _locale(language)
+    locale = babel_locale(language)
     if date.day is None:
         return format_skeleton("yMMMM", date.first_day, locale=locale)
     return format_date(date.first_day, format="long", locale=locale)
@@ -163,13 +166,9 @@ def _tint(color: str, strength: float) -> str:
     return "#" + "".join(f"{round(255 - (255 - c) * strength):02x}" for c in channels)
 
 
-def _locale(language: str) -> str:
-    return language.replace("-", "_")
-
-
 def _markdown(text: str) -> Markup:
     # Raw HTML is off in the parser, so its output is safe to mark as markup.
-    return Markup(_MARKDOWN.render(text))
+    return Markup(render_markdown(text))
 
 
 def _photo(
@@ -219,4 +218,4 @@ def _stats(stats: Stats) -> dict[str, Any]:
 
 def issue_date_label(date: dt.date, language: str) -> str:
     """Return the month of ``date`` as printed on the masthead ("May 2021")."""
-    return format_skeleton("yMMMM", date, locale=_locale(language))
+    return format_skeleton("yMMMM", date, locale=babel_locale(language))

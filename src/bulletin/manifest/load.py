@@ -18,11 +18,13 @@ import yaml
 from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ValidationError
 
-from bulletin.errors import ManifestError, Problem
-from bulletin.i18n import LABEL_KEYS, labels_for, labels_for_keys
+from bulletin.errors import ManifestError, Problem, display_path
+from bulletin.i18n import LABEL_KEYS, babel_locale, labels_for, labels_for_keys
 from bulletin.manifest.translate import translate_issue, translate_publication
 from bulletin.model.issue import (
     BLOCK_TAGS,
+    MONTH,
+    MONTH_PATTERN,
     Issue,
     IssueTranslation,
     Publication,
@@ -32,7 +34,6 @@ from bulletin.model.issue import (
 MAX_MANIFEST_BYTES = 1_000_000
 MAX_NODES = 50_000
 MAX_DEPTH = 40
-_MONTH_ARG = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _TRANSLATION_NAME = re.compile(r"^issue\.([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\.yaml$")
 
 Loc = tuple[str | int, ...]
@@ -65,7 +66,7 @@ class LoadedIssue:
         """Return a problem at the field ``loc`` of ``issue.yaml`` (or ``publication.yaml``)."""
         which = 0 if publication else -1
         line, column = self.positions[which].get(loc, (None, None))
-        name = _display(self.root, self.manifests[which])
+        name = display_path(self.root, self.manifests[which])
         return Problem(name, line, column, _where(loc), message)
 
 
@@ -156,7 +157,7 @@ def read_manifest(root: Path, path: Path) -> Any:
     translate``) reads what is there even while a photo credit is missing.
     """
     marks = _Marks({}, {})
-    data, found = _read_yaml(path, _display(root, path), marks)
+    data, found = _read_yaml(path, display_path(root, path), marks)
     if found:
         raise ManifestError(found)
     return data
@@ -172,7 +173,7 @@ def read_translation(root: Path, path: Path) -> IssueTranslation:
 
 
 def _load_source(root: Path, month: str) -> LoadedIssue:
-    if not _MONTH_ARG.match(month):
+    if not MONTH.match(month):
         raise ManifestError.single(
             "bulletin", f"'{month}' is not a month: write it as YYYY-MM, like 2021-05"
         )
@@ -183,8 +184,8 @@ def _load_source(root: Path, month: str) -> LoadedIssue:
         known = sorted(p.parent.name for p in issues_dir.glob("*/issue.yaml"))
         hint = f"issues here: {', '.join(known)}" if known else "there are no issues yet"
         raise ManifestError.single(
-            _display(root, issue_file),
-            f"no issue for {month}: create {_display(root, issue_file)} ({hint})",
+            display_path(root, issue_file),
+            f"no issue for {month}: create {display_path(root, issue_file)} ({hint})",
         )
     publication_file = issues_dir / "publication.yaml"
     problems: list[Problem] = []
@@ -222,7 +223,7 @@ def _load_translation(loaded: LoadedIssue, language: str) -> LoadedIssue:
     publication_file = root / "issues" / f"publication.{language}.yaml"
     if not issue_file.is_file():
         raise ManifestError.single(
-            _display(root, issue_file),
+            display_path(root, issue_file),
             f"there is no {language} edition of this issue: create {issue_file.name}",
         )
     problems: list[Problem] = []
@@ -236,7 +237,7 @@ def _load_translation(loaded: LoadedIssue, language: str) -> LoadedIssue:
     elif not fallback:
         problems.append(
             Problem(
-                _display(root, publication_file),
+                display_path(root, publication_file),
                 None,
                 None,
                 "",
@@ -256,7 +257,7 @@ def _load_translation(loaded: LoadedIssue, language: str) -> LoadedIssue:
             line, column = marks.values.get(("language",), (None, None))
             problems.append(
                 Problem(
-                    _display(root, path),
+                    display_path(root, path),
                     line,
                     column,
                     "language",
@@ -290,8 +291,8 @@ def _gap_problem(
     for depth in range(len(loc), -1, -1):
         position = marks.keys.get(loc[:depth]) or marks.values.get(loc[:depth])
         if position:
-            return Problem(_display(root, path), *position, _where(loc), message)
-    return Problem(_display(root, path), None, None, _where(loc), message)
+            return Problem(display_path(root, path), *position, _where(loc), message)
+    return Problem(display_path(root, path), None, None, _where(loc), message)
 
 
 def _with_labels(
@@ -302,7 +303,7 @@ def _with_labels(
 ) -> LoadedIssue:
     path, marks = source
     try:
-        Locale.parse(language.replace("-", "_"))
+        Locale.parse(babel_locale(language))
     except (UnknownLocaleError, ValueError):
         raise ManifestError(
             [
@@ -333,13 +334,6 @@ def _with_labels(
     return replace(loaded, language=language, labels=labels)
 
 
-def _display(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
-
-
 _ModelT = typing.TypeVar("_ModelT", bound=BaseModel)
 
 
@@ -351,7 +345,7 @@ def _load_model(
     problems: list[Problem],
     marks: _Marks,
 ) -> _ModelT | None:
-    name = _display(root, path)
+    name = display_path(root, path)
     try:
         data, found = _read_yaml(path, name, marks)
     except ManifestError as error:
@@ -752,7 +746,7 @@ _PATTERN_HELP = {
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$": "use lower-case letters, digits and hyphens only, like "
     "almaty-process",
     r"^#[0-9A-Fa-f]{6}$": 'write a colour as "#RRGGBB" in quotes, like "#0033A0"',
-    r"^\d{4}-(0[1-9]|1[0-2])$": 'write the month as "YYYY-MM" in quotes, like "2021-05"',
+    MONTH_PATTERN: 'write the month as "YYYY-MM" in quotes, like "2021-05"',
     r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$": "write a language code like en, ru or kk",
 }
 

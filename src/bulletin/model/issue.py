@@ -14,7 +14,6 @@ from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -31,9 +30,14 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError
 
+from bulletin.model.markdown import markdown_parser
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+"""An issue's month, ``YYYY-MM``: its folder's name and its manifest's ``month``."""
+MONTH = re.compile(MONTH_PATTERN)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
@@ -88,8 +92,7 @@ def _check_email(value: str) -> str:
 # One parser for validation: raw HTML off, exactly as the layout renders it,
 # except that it reads every link. The layout's parser leaves a
 # ``javascript:`` or ``file:`` link as plain text; here it is refused by name.
-_MARKDOWN = MarkdownIt("commonmark", {"html": False})
-_MARKDOWN.validateLink = lambda url: True  # type: ignore[method-assign]
+_MARKDOWN = markdown_parser(every_link=True)
 
 # A line of print (headline, kicker, label, credit part) and a short text
 # (standfirst, caption, alt text): limits far above any real one, which keep
@@ -352,7 +355,7 @@ def _some_stories(value: Any) -> Any:
 class Issue(Strict):
     """One month's bulletin: ``issues/YYYY-MM/issue.yaml``."""
 
-    month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$"), BeforeValidator(_month)]
+    month: Annotated[str, Field(pattern=MONTH_PATTERN), BeforeValidator(_month)]
     """The month the issue covers, "YYYY-MM" in quotes; must match the folder name."""
     number: Annotated[int, Field(ge=1)] | None = None
     """Optional issue number printed on the masthead."""

@@ -32,6 +32,7 @@ import yaml
 from bulletin.engine import tree
 from bulletin.engine.log import collect_log, missing_character
 from bulletin.errors import BulletinError, Problem
+from bulletin.html import contract
 from bulletin.manifest.load import LoadedIssue, Loc, load_issue
 from bulletin.model.issue import Stats, Story
 from bulletin.pdf.fonts import list_fonts
@@ -40,11 +41,6 @@ from bulletin.photos.check import PhotoInfo, check_photos
 Severity = Literal["error", "warning"]
 Depth = Literal["validation", "manifests", "layout"]
 """How far to check: validate only, also read the manifests, or also lay the issue out."""
-
-# The families the standard layout sets text in (layouts/standard/style.css):
-# story text and call-out intros in the serif, everything else in the sans.
-TEXT_FAMILY = "Noto Serif"
-DISPLAY_FAMILY = "Noto Sans"
 
 # Effective resolution of a photo at its printed size, in pixels per inch.
 PRINT_PPI = 200
@@ -398,7 +394,7 @@ class _IssueText:
 
     def _fields(self) -> Iterator[_Field]:
         publication = self.loaded.publication
-        sans, serif = DISPLAY_FAMILY, TEXT_FAMILY
+        sans, serif = contract.DISPLAY_FAMILY, contract.TEXT_FAMILY
 
         def make(
             loc: Loc, kind: _Kind, story: str | None, family: str = sans, *, pub: bool = False
@@ -806,18 +802,9 @@ class _Overflow:
     text: str
 
 
-# Classes of the standard layout, and the manifest field each one prints.
-_FIELD_CLASSES = {
-    "kicker": "kicker",
-    "headline": "title",
-    "standfirst": "standfirst",
-    "body": "body",
-    "stats-intro": "intro",
-    "figures": "figures",
-}
 # The masthead bleeds to the page edges on purpose (negative margins); the
 # contents and the closing space print no manifest text of their own.
-_SKIPPED = frozenset({"masthead", "contents", "closing-space"})
+_SKIPPED = frozenset({contract.MASTHEAD, contract.CONTENTS, contract.CLOSING_SPACE})
 # Text boxes are taller than their lines (ascenders, descenders): only blocks
 # and lines are measured against the foot of the page (tree.is_inline).
 
@@ -847,7 +834,7 @@ class _Layout:
             y = box.border_box_y()
             page.spans.append((y, y + box.border_height()))
         if classes & _SKIPPED:
-            page.front = page.front or bool(classes & {"masthead", "contents"})
+            page.front = page.front or bool(classes & {contract.MASTHEAD, contract.CONTENTS})
             place = replace(place, loc=())
         else:
             place = self._place(box, classes, place, page)
@@ -870,23 +857,23 @@ class _Layout:
     def _place(self, box: Any, classes: set[str], place: _Place, page: _Page) -> _Place:
         """Return where ``box`` sits, from its classes and its parent's place."""
         issue = self.issue
-        story = box.element.get("id") if classes & {"story", "stats"} else None
+        story = box.element.get("id") if classes & contract.BLOCK_CLASSES else None
         if story in issue.index:
             if story not in page.stories:
                 page.stories.append(story)
             return replace(place, story=story, loc=issue.story_loc(story), publication=False)
-        if "contacts" in classes:
+        if contract.CONTACTS in classes:
             page.contacts = True
             return replace(place, story=None, loc=("contacts",), publication=True)
         if place.story is None:
             return place
         at = issue.story_loc(place.story)
-        if "photo" in classes:
+        if contract.PHOTO in classes:
             # Photos are placed in manifest order: the lead, then the others.
             numbers = self._figures.setdefault(place.story, {})
             number = numbers.setdefault(id(box.element), len(numbers))
             return replace(place, loc=(*at, "photos", number))
-        name = next((f for css, f in _FIELD_CLASSES.items() if css in classes), None)
+        name = next((f for css, f in contract.FIELD_CLASSES.items() if css in classes), None)
         return replace(place, loc=(*at, name)) if name else place
 
     def _measure(self, box: Any, place: _Place, page: int) -> None:

@@ -18,7 +18,6 @@ import importlib.metadata
 import logging
 import multiprocessing
 import os
-import re
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -28,10 +27,10 @@ from pathlib import Path
 import jinja2
 from pydantic import ValidationError
 
-import bulletin
-from bulletin.errors import BulletinError, OutputError, Problem
+from bulletin.errors import BulletinError, OutputError, Problem, display_path
+from bulletin.fingerprint import code_version
 from bulletin.manifest.load import issue_languages, load_issue
-from bulletin.model.issue import Story
+from bulletin.model.issue import MONTH, Story
 from bulletin.output import write_output
 from bulletin.site.assets import (
     FONT_UNICODES,
@@ -64,7 +63,6 @@ STATE_DIR = ".archive-state"
 """Where the state of the site is kept, in the output folder (not published)."""
 SITE_LAYOUT = "site"
 """The site's templates and style sheet: ``layouts/site/``."""
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _TEMPLATE_SUFFIX = ".j2"
 
 
@@ -179,7 +177,7 @@ def _issue_months(root: Path) -> list[str]:
     months = sorted(
         path.parent.name
         for path in (root / "issues").glob("*/issue.yaml")
-        if _MONTH.match(path.parent.name)
+        if MONTH.match(path.parent.name)
     )
     if not months:
         raise BulletinError.single(
@@ -214,18 +212,14 @@ def _shared_digest(root: Path) -> str:
     publication = [
         path
         for path in _files(issues)
-        if not (len(parts := path.relative_to(issues).parts) > 1 and _MONTH.match(parts[0]))
+        if not (len(parts := path.relative_to(issues).parts) > 1 and MONTH.match(parts[0]))
     ]
     layouts = [
         path
         for path in _files(root / "layouts")
         if path.relative_to(root / "layouts").parts[0] != SITE_LAYOUT
     ]
-    package = Path(bulletin.__file__).parent
-    code = _digest(sorted(package.rglob("*.py")), package)
-    return _digest(
-        [*publication, *layouts, *_files(root / "fonts")], root, bulletin.__version__, code
-    )
+    return _digest([*publication, *layouts, *_files(root / "fonts")], root, code_version())
 
 
 def _fingerprint(root: Path, month: str, shared: str, epoch: str | None) -> str:
@@ -264,7 +258,7 @@ def _cached_fonts(root: Path) -> tuple[dict[str, bytes], dict[str, tuple[Path, P
             key = hashlib.sha256(source.read_bytes() + recipe).hexdigest()[:24]
         except OSError as error:
             raise BulletinError.single(
-                _display(root, source), f"the site needs this font ({error.strerror})"
+                display_path(root, source), f"the site needs this font ({error.strerror})"
             ) from None
         site_name = source.with_suffix(".woff2").name
         cached = folder / f"{source.stem}-{key}.woff2"
@@ -535,7 +529,7 @@ def _next_revision(target: Path, revisions: Sequence[RevisionEntry]) -> int:
 
 def _would_change(root: Path, target: Path, kept: str, month: str) -> Problem:
     return Problem(
-        _display(root, target),
+        display_path(root, target),
         None,
         None,
         "",
@@ -545,13 +539,6 @@ def _would_change(root: Path, target: Path, kept: str, month: str) -> Problem:
     )
 
 
-def _display(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
-
-
 # ---- Pages ----------------------------------------------------------------
 
 
@@ -559,7 +546,7 @@ def _environment(root: Path) -> jinja2.Environment:
     folder = root / "layouts" / SITE_LAYOUT
     if not (folder / "index.html.j2").is_file():
         raise BulletinError.single(
-            _display(root, folder),
+            display_path(root, folder),
             "the archive site's templates are missing: restore layouts/site/ from bulletin",
         )
     return jinja2.Environment(

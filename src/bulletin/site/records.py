@@ -18,13 +18,14 @@ from xml.etree import ElementTree
 
 from babel import Locale
 from babel.numbers import format_decimal
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict
 
 from bulletin.html.layout import format_credit, format_partial_date, issue_date_label
+from bulletin.i18n import babel_locale
 from bulletin.manifest.load import LoadedIssue
 from bulletin.model.issue import PartialDate, Story
+from bulletin.model.markdown import render_markdown
 
 ATOM = "http://www.w3.org/2005/Atom"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -80,8 +81,6 @@ WORDS: dict[str, dict[str, str]] = {
         "edition_archive": "PDF/A",
     },
 }
-
-_MARKDOWN = MarkdownIt("commonmark", {"html": False})
 
 
 class _Data(BaseModel):
@@ -288,7 +287,7 @@ def _page(loaded: LoadedIssue, images: Mapping[str, WebImage]) -> PageEntry:
                     kicker=block.kicker,
                     title=block.title,
                     standfirst=block.standfirst or "",
-                    body_html=_MARKDOWN.render(block.body),
+                    body_html=render_markdown(block.body),
                     photos=photos,
                 )
             )
@@ -300,7 +299,7 @@ def _page(loaded: LoadedIssue, images: Mapping[str, WebImage]) -> PageEntry:
                     kicker=block.kicker,
                     title=block.title,
                     standfirst="",
-                    body_html=_MARKDOWN.render(block.intro),
+                    body_html=render_markdown(block.intro),
                     figures=tuple(FigureEntry(value=f.value, label=f.label) for f in block.figures),
                 )
             )
@@ -325,7 +324,7 @@ def _page(loaded: LoadedIssue, images: Mapping[str, WebImage]) -> PageEntry:
 def language_name(language: str) -> str:
     """Return the name of ``language`` in itself, capitalised ("English", "Русский")."""
     try:
-        name = Locale.parse(language.replace("-", "_")).get_display_name(language) or language
+        name = Locale.parse(babel_locale(language)).get_display_name(language) or language
     except (ValueError, LookupError):
         return language
     return name[:1].upper() + name[1:]
@@ -506,7 +505,7 @@ def _common(
 
 
 def _megabytes(size: int, language: str, words: Mapping[str, str]) -> str:
-    number = format_decimal(size / 1e6, format="0.00", locale=language.replace("-", "_"))
+    number = format_decimal(size / 1e6, format="0.00", locale=babel_locale(language))
     return f"{number} {words['megabytes']}"
 
 

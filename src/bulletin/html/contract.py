@@ -1,0 +1,111 @@
+"""The layout contract: what bulletin's code relies on in the HTML a layout makes, written once.
+
+A layout (``layouts/<name>/``) is free in everything but this. The fit
+measures the blocks by these classes, preflight maps what it finds on the
+page back to the manifest fields by them, and the build hides or moves
+some of them for its measuring layouts. The entry template of the standard
+layout repeats the contract in its opening comment; :func:`check_html`
+refuses a layout that breaks it, naming the file and what is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html.parser import HTMLParser
+from pathlib import Path
+
+from bulletin.errors import BulletinError
+
+# Blocks: each story and call-out of the issue is one element, whose id is
+# the block's id in issue.yaml.
+STORY = "story"
+"""A story: headline, lead photo and body."""
+STATS = "stats"
+"""A call-out of figures."""
+BLOCK_CLASSES = frozenset({STORY, STATS})
+
+MAIN_TAG = "main"
+"""The element the stories and call-outs are laid out in, after the front matter."""
+MASTHEAD = "masthead"
+"""The masthead on page 1 (it may bleed to the page edges)."""
+CONTENTS = "contents"
+"""The contents list on page 1."""
+CONTACTS = "contacts"
+"""The contacts block that closes the issue, after the stories."""
+CLOSING_SPACE = "closing-space"
+"""The room left on the last page before the contacts (prints nothing)."""
+
+# Inside a story.
+STORY_HEAD = "story-head"
+"""The story's head: kicker, headline and standfirst."""
+LEAD = "lead"
+"""The figure of the story's lead photo."""
+BODY = "body"
+"""The story's text, set in columns."""
+PHOTO = "photo"
+"""A figure of one photo (the lead, then the others, in manifest order)."""
+
+FIELD_CLASSES = {
+    "kicker": "kicker",
+    "headline": "title",
+    "standfirst": "standfirst",
+    BODY: "body",
+    "stats-intro": "intro",
+    "figures": "figures",
+}
+"""The class of each element that prints a manifest field, and that field."""
+
+TEXT_FAMILY = "Noto Serif"
+"""The font family of story text and call-out intros (preflight checks their glyphs in it)."""
+DISPLAY_FAMILY = "Noto Sans"
+"""The font family of everything else: headlines, kickers, labels, the masthead."""
+
+REQUIRED_CLASSES = (MASTHEAD, CONTENTS, CONTACTS)
+"""The classes every layout of an issue has, once each."""
+
+
+class _Found(HTMLParser):
+    """The tags, classes and block ids of an HTML document."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: set[str] = set()
+        self.classes: set[str] = set()
+        self.blocks: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        values = dict(attrs)
+        classes = set((values.get("class") or "").split())
+        self.classes |= classes
+        if classes & BLOCK_CLASSES and values.get("id"):
+            self.blocks.add(str(values["id"]))
+
+
+def check_html(html: str, template: Path | str, blocks: Iterable[str]) -> None:
+    """Raise :class:`BulletinError` naming ``template`` if ``html`` breaks the layout contract.
+
+    ``blocks`` are the ids of the stories and call-outs the HTML must hold.
+    """
+    found = _Found()
+    found.feed(html)
+    found.close()
+    missing = []
+    if MAIN_TAG not in found.tags:
+        missing.append(f"<{MAIN_TAG}> (where the stories go)")
+    missing += [f'class "{name}"' for name in REQUIRED_CLASSES if name not in found.classes]
+    absent = [block for block in blocks if block not in found.blocks]
+    if absent:
+        missing.append(
+            f'an element of class "{STORY}" or "{STATS}" with the id {" / ".join(absent)}'
+        )
+    if missing:
+        raise BulletinError.single(
+            str(template),
+            f"the layout lacks {_join(missing)}, which bulletin needs: see the layout "
+            "contract in the opening comment of the standard layout's issue.html.j2",
+        )
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
