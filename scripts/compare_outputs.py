@@ -10,9 +10,10 @@ With ``--code REV`` the outputs are built by the code of that commit (its
 A restructuring that must not change behaviour is checked with it: the sample
 issue's six PDFs (``bulletin build 2021-05``, which sets ``SOURCE_DATE_EPOCH``
 from the issue's month) and every file of the archive site (``bulletin
-archive``) must come out byte for byte the same. The caches (``.cache``,
-``.archive-state``) are left out: they hold fingerprints of bulletin's own
-code, which a change of code changes by design.
+archive``) must come out byte for byte the same. The caches and other
+dot-folders (``.cache``, ``.archive-state``, ``.builds``) are left out: they
+hold fingerprints of bulletin's own code, which a change of code changes by
+design; the files they hold are compared where the output links to them.
 """
 
 from __future__ import annotations
@@ -28,17 +29,23 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 MONTH = "2021-05"
-SKIPPED = {".cache", ".archive-state"}
 
 
 def _digests(folder: Path) -> dict[str, str]:
-    """Return the sha256 of every file under ``folder`` but the caches, by relative path."""
+    """Return the sha256 of every file under ``folder``, by relative path.
+
+    Folders named with a dot (caches, the build's staging folders) are left
+    out; links are followed, so ``out/<month>`` is read wherever it points.
+    """
     found = {}
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if path.is_file() and not SKIPPED & set(relative.parts):
-            found[relative.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
+    for top, folders, files in os.walk(folder, followlinks=True):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in sorted(files):
+            path = Path(top, name)
+            found[path.relative_to(folder).as_posix()] = hashlib.sha256(
+                path.read_bytes()
+            ).hexdigest()
+    return dict(sorted(found.items()))
 
 
 def build_outputs(python: Path, code: str | None) -> dict[str, dict[str, str]]:

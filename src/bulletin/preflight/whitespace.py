@@ -21,6 +21,8 @@ from typing import Any
 
 from PIL import Image, ImageChops
 
+from bulletin.engine import tree
+
 CELL_MM = 2.0
 REACH_MM = 10.0
 # Pixels per cell side when a page is rendered: 8 px per 2 mm (about 102 dpi),
@@ -154,7 +156,7 @@ def type_areas_of(document: Any) -> tuple[Box, ...]:
     """Return each page's type area (its content box, in mm) in a laid-out WeasyPrint document."""
     areas = []
     for page in document.pages:
-        box = page._page_box
+        box = tree.page_box(page)
         left, top = box.content_box_x(), box.content_box_y()
         areas.append(
             (
