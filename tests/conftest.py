@@ -25,6 +25,9 @@ from hypothesis import settings
 from bulletin.build import BuildResult, build_issue
 from bulletin.site.build import SiteResult, build_site
 
+# Fixtures of their own for the tests of sending (SMTP servers): tests/mail/mailtest.py.
+pytest_plugins = ("mail.mailtest",)
+
 REPO = Path(__file__).resolve().parent.parent
 """The repository: bulletin's own files (``schema/``, ``tests/``). Never its ``issues/``."""
 SAMPLE_MONTH = "2021-05"

@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,6 +17,8 @@ import typer
 from bulletin.errors import BulletinError
 
 if TYPE_CHECKING:
+    from bulletin.mail.send import Progress as SendProgress
+    from bulletin.mail.send import SendReport
     from bulletin.site.build import Progress
     from bulletin.watch import Rebuild
 
@@ -439,6 +442,201 @@ class _ProgressBar:
         bar = "#" * filled + "-" * (self.WIDTH - filled)
         line = f"\r[{bar}] {progress.done}/{progress.total} {progress.month} {progress.status}"
         typer.echo(line.ljust(self.WIDTH + 40), err=True, nl=False)
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            typer.echo("", err=True)
+
+
+@app.command()
+def send(
+    month: MonthArgument,
+    *,
+    root: RootOption = Path("."),
+    out: OutOption = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Write each message as an .eml file in OUT/MONTH/mail/dry-run/."
+        ),
+    ] = False,
+    test: Annotated[
+        str | None,
+        typer.Option(
+            "--test", metavar="ADDRESS", help="Send one copy in each language to ADDRESS only."
+        ),
+    ] = None,
+    group: Annotated[
+        str | None, typer.Option("--group", help="Send only to the partners of this group.")
+    ] = None,
+    partners: Annotated[
+        Path | None,
+        typer.Option(
+            "--partners", help="The partner list (default: mail.partners in publication.yaml)."
+        ),
+    ] = None,
+    resend: Annotated[
+        bool,
+        typer.Option(
+            "--resend",
+            help="Send the current PDF to partners who got an earlier version of it.",
+        ),
+    ] = False,
+) -> None:
+    """Send the email edition of MONTH to the partners: one message each, never twice.
+
+    A rerun after any failure sends only to the partners not reached yet
+    (OUT/MONTH/mail/send-log.jsonl says who was).
+    """
+    from bulletin.mail.send import Mode, send_issue
+
+    if dry_run and test:
+        typer.echo("bulletin: --dry-run and --test: choose one", err=True)
+        raise typer.Exit(2)
+    mode: Mode = "dry-run" if dry_run else "test" if test else "send"
+    show = _SendBar() if sys.stderr.isatty() else _send_lines
+    stop = threading.Event()
+
+    def interrupted(signum: int, frame: object) -> None:
+        # The message under way is finished and logged; a second Ctrl-C stops at once.
+        stop.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = signal.signal(signal.SIGINT, interrupted)
+    try:
+        report = send_issue(
+            root,
+            month,
+            (out or root / "out").resolve(),
+            mode=mode,
+            test_address=test,
+            group=group,
+            partners_file=partners.resolve() if partners else None,
+            resend=resend,
+            progress=show,
+            stop=stop,
+        )
+    except BulletinError as error:
+        raise _fail(error, outcome="nothing was sent") from None
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if isinstance(show, _SendBar):
+            show.close()
+    _report_send(report)
+    if not report.complete:
+        raise typer.Exit(1)
+
+
+def _report_send(report: SendReport) -> None:
+    if report.mode == "dry-run":
+        by_language = _count(p.language for p in [*report.sent])
+        typer.echo(
+            f"wrote {report.selected} message{_s(report.selected)} to {report.written}/ "
+            "(open them in a mail client)"
+        )
+        typer.echo(
+            f"a send now would go to {len(report.sent)} partner{_s(len(report.sent))}"
+            + (f" ({by_language})" if by_language else "")
+            + (f"; {len(report.already)} have it already" if report.already else "")
+        )
+        return
+    if report.mode == "test":
+        languages = ", ".join(language for language, _ in report.tests)
+        typer.echo(f"sent a test copy in {languages} to {report.tests[0][1]}")
+        return
+    for failure in report.failed:
+        partner = failure.partner
+        typer.echo(
+            f"{report.partner_list}:{partner.line}: email: {partner.email}: the server refused "
+            f"the message: {failure.reply}",
+            err=True,
+        )
+    sent = len(report.sent)
+    counts = _count(p.language for p in report.sent)
+    typer.echo(
+        f"sent {sent} message{_s(sent)}"
+        + (f" ({counts})" if counts else "")
+        + (
+            f"; {len(report.already)} partner{_s(len(report.already))} had it already"
+            if report.already
+            else ""
+        )
+    )
+    for language, edition in report.editions.items():
+        got = [e for e in report.already if e.digest == edition.digest]
+        got_now = [p for p in report.sent if p.language == language]
+        typer.echo(
+            f"  {language}: {edition.pdf.name} version {edition.digest[:12]}: "
+            f"{len(got) + len(got_now)} partner{_s(len(got) + len(got_now))}"
+        )
+    if report.outdated:
+        typer.echo(
+            f"{len(report.outdated)} partner{_s(len(report.outdated))} got an earlier version "
+            "and were not sent the current one (pass --resend to send it to them):"
+        )
+        for partner, entry in report.outdated:
+            current = report.editions[partner.language].digest[:12]
+            typer.echo(
+                f"  {partner.email} ({partner.language}): version {entry.digest[:12]} on "
+                f"{entry.time}, current {current}"
+            )
+    if report.stopped:
+        left = len(report.left)
+        typer.echo(
+            f"stopped: {report.stopped}. {sent} sent, {left} left: run the same command again "
+            f"to send to the {left} left ({report.log} says who has it)",
+            err=True,
+        )
+    elif report.left:
+        left = len(report.left)
+        typer.echo(
+            f"{left} partner{_s(left)} refused for now (4xx): run the same command again later",
+            err=True,
+        )
+    if report.failed:
+        typer.echo(
+            f"{len(report.failed)} message{_s(len(report.failed))} refused for good: correct "
+            f"the address in {report.partner_list}, then run the same command again",
+            err=True,
+        )
+
+
+def _count(languages: Iterable[str]) -> str:
+    counts: dict[str, int] = {}
+    for language in languages:
+        counts[language] = counts.get(language, 0) + 1
+    return ", ".join(f"{language} {count}" for language, count in counts.items())
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+def _send_lines(progress: SendProgress) -> None:
+    # One line per message, without addresses: this output may end up in a log.
+    if progress.waiting:
+        typer.echo(f"waiting: {progress.waiting}", err=True)
+        return
+    done = progress.total - progress.left
+    typer.echo(
+        f"[{done}/{progress.total}] sent {progress.sent}, failed {progress.failed}, "
+        f"left {progress.left}",
+        err=True,
+    )
+
+
+class _SendBar:
+    """A one-line count of a send on a terminal: sent, left, failed."""
+
+    def __init__(self) -> None:
+        self.drawn = False
+
+    def __call__(self, progress: SendProgress) -> None:
+        line = f"\rsent {progress.sent}, left {progress.left}, failed {progress.failed}"
+        if progress.waiting:
+            line += f" (waiting: {progress.waiting})"
+        typer.echo(line.ljust(60), err=True, nl=False)
         self.drawn = True
 
     def close(self) -> None:

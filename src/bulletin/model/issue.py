@@ -501,6 +501,79 @@ EDITION_NAMES = ("email", "print", "archive")
 ALL_EDITIONS = Editions(email=EmailEdition(), print=PrintEdition(), archive=ArchiveEdition())
 
 
+class Smtp(Strict):
+    """The mail server that sends the bulletin to partners."""
+
+    host: Line
+    """The server's host name ("smtp.office365.com")."""
+    port: Annotated[int, Field(ge=1, le=65535)] | None = None
+    """The server's port; by default 587 with starttls, 465 with tls and 25 with none."""
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    """How the connection is encrypted: ``starttls`` (plain, then encrypted before the
+    login), ``tls`` (encrypted from the start) or ``none`` (only for a relay that needs no
+    login)."""
+    user: Line | None = None
+    """The login name, if the server asks for one; the password is never written here."""
+    password_env: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")] | None = None
+    """The environment variable holding the password (default BULLETIN_SMTP_PASSWORD)."""
+    password_file: str | None = None
+    """A file holding the password, outside the project (``~/.config/bulletin/smtp``);
+    read when the environment variable is not set."""
+    ca_file: str | None = None
+    """Certificates (PEM) to trust for a server whose certificate an organisation issued
+    itself; the system's certificates otherwise."""
+    rate_per_minute: Annotated[int, Field(ge=1, le=6000)] = 30
+    """The most messages sent in a minute (servers limit it: Microsoft 365 to 30)."""
+    timeout_seconds: Annotated[float, Field(gt=0, le=600)] = 60
+    """How long to wait for the server to answer before taking the connection as lost."""
+    retries: Annotated[int, Field(ge=0, le=20)] = 3
+    """How many times in a row to try again after a temporary failure (a 4xx answer, a
+    lost connection) before stopping; a rerun then sends the rest."""
+    retry_wait_seconds: Annotated[float, Field(ge=0, le=3600)] = 30
+    """How long to wait before trying again after a temporary failure."""
+
+    @model_validator(mode="after")
+    def _no_password_in_clear(self) -> Smtp:
+        if self.security == "none" and (self.user or self.password_env or self.password_file):
+            raise PydanticCustomError(
+                "smtp_clear_password",
+                "security: none would send the password unencrypted: use starttls or tls, "
+                "or remove the login for a relay that needs none",
+            )
+        return self
+
+    @property
+    def effective_port(self) -> int:
+        """Return the port, or the usual one for ``security``."""
+        return self.port or {"starttls": 587, "tls": 465, "none": 25}[self.security]
+
+
+class Mail(Strict):
+    """Sending the issue to partners by email (``bulletin send``)."""
+
+    sender: Email
+    """The address the bulletin is sent from; replies and bounces come back to it."""
+    sender_name: Line | None = None
+    """The name shown as the sender; the bulletin's name in the partner's language
+    by default."""
+    reply_to: Email | None = None
+    """Where replies go, when not to the sender."""
+    unsubscribe: Email | None = None
+    """Where partners ask to leave the list (the List-Unsubscribe header); the sender
+    by default."""
+    archive_url: Url | None = None
+    """The address of the archive site (``https://bulletin.example.org/``), for the link
+    to the issue's page in each message."""
+    partners: str = "partners.csv"
+    """The partner list (CSV or YAML), relative to the project folder. It is personal
+    data: keep it out of the issues folder and out of version control."""
+    groups: list[Slug] = []
+    """The groups partners may belong to (``donors``, ``government``), to send to one
+    with ``--group``."""
+    smtp: Smtp | None = None
+    """The mail server; needed to send, not for a dry run."""
+
+
 class Publication(Strict):
     """What stays the same across issues: ``issues/publication.yaml``."""
 
@@ -532,6 +605,8 @@ class Publication(Strict):
     bulletin does not know yet; see ``bulletin.i18n.LABELS`` for the keys."""
     editions: Editions = ALL_EDITIONS
     """The editions to build (email, print, archive); all three when left out."""
+    mail: Mail | None = None
+    """Sending the email edition to partners: sender, partner list and mail server."""
 
     @field_validator("logo")
     @classmethod

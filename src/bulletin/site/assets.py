@@ -66,16 +66,16 @@ def prepare_photo(path: Path) -> Picture:
     return _encode(image.convert("RGB"), "JPEG", quality=PHOTO_QUALITY)
 
 
-def render_cover(pdf: Path) -> Picture:
-    """Return page 1 of ``pdf`` as a JPEG :data:`COVER_WIDTH` pixels wide."""
+def render_cover(pdf: Path, *, width: int = COVER_WIDTH) -> Picture:
+    """Return page 1 of ``pdf`` as a JPEG ``width`` pixels wide (:data:`COVER_WIDTH`)."""
     # Imported here: only a build of the site renders PDF pages.
     import pypdfium2
 
     document = pypdfium2.PdfDocument(pdf)
     try:
         page = document[0]
-        width, _ = page.get_size()
-        image = page.render(scale=COVER_WIDTH / width).to_pil()
+        page_width, _ = page.get_size()
+        image = page.render(scale=width / page_width).to_pil()
         page.close()
     finally:
         document.close()
