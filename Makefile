@@ -8,6 +8,7 @@ VENV ?= .venv
 PYTHON ?= python3
 PYTEST_ARGS ?=
 ARCHIVE_ARGS ?=
+SEND_ARGS ?=
 BENCH_ARGS ?=
 DOCX ?=
 LANGUAGE ?=
@@ -52,6 +53,10 @@ import: need-month setup ## Add a Word story to MONTH: make import MONTH=2021-07
 translate: need-month setup ## Write or update MONTH's translation: make translate MONTH=2021-07 LANGUAGE=ru
 	@if [ -z "$(LANGUAGE)" ]; then echo "usage: make translate MONTH=YYYY-MM LANGUAGE=ru" >&2; exit 2; fi
 	@$(BIN)/bulletin translate $(MONTH) --language $(LANGUAGE) --root $(ROOT)
+
+.PHONY: send
+send: issue ## Build MONTH, then email it to the partners (SEND_ARGS=--dry-run, --test ADDRESS, --group NAME, --resend)
+	@$(BIN)/bulletin send $(MONTH) --root $(ROOT) --out $(OUT) $(SEND_ARGS)
 
 .PHONY: archive
 archive: setup ## Build every issue and the download site in OUT/site (ARCHIVE_ARGS=--republish)

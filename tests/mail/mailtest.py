@@ -59,6 +59,8 @@ class Recorder:
     """Drop the connection (no answer) at MAIL once a connection has carried this many."""
     drops: int = 0
     """How many times the connection was dropped."""
+    refuse_sender: str = ""
+    """Answer every MAIL with this reply, when set."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_EHLO(
@@ -71,6 +73,8 @@ class Recorder:
     async def handle_MAIL(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
+        if self.refuse_sender:
+            return self.refuse_sender
         with self.lock:
             if self.busy:
                 self.busy -= 1

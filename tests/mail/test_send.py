@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -145,7 +146,12 @@ def test_each_partner_gets_one_message_in_their_language(
             suffix = "" if language == "en" else "-ru"
             assert pdf.get_filename() == f"iom-central-asia-bulletin-2021-05{suffix}.pdf"
             assert pdf.get_content() == pdfs[language]
-    assert "sent 6 messages (ru 3, en 3)" in result.output
+    assert "sent 6 messages (ru 3, en 3)\n" in result.output
+    for language, pdf in (("en", PDF_EN), ("ru", PDF_RU)):
+        digest = hashlib.sha256((project / pdf).read_bytes()).hexdigest()
+        assert f"  {language}: {Path(pdf).name} version {digest[:12]}: 3 partners\n" in (
+            result.output
+        )
 
 
 def test_the_contents_list_is_in_the_message(mail_project: Path, smtp_server: Server) -> None:
@@ -479,3 +485,38 @@ def test_two_sends_at_once_are_refused(mail_project: Path, smtp_server: Server) 
         "for it to end"
     )
     assert smtp_server.recorder.messages == []
+
+
+def test_no_starttls_on_offer_stops_before_the_login(
+    mail_project: Path, smtp_server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(PARTNERS / "sample.csv", mail_project / "sample.csv")
+    configure_mail(
+        mail_project,
+        smtp_settings(smtp_server.port, security="starttls", user="officer"),
+        partners="sample.csv",
+        archive_url=ARCHIVE,
+        groups="[donors, government]",
+    )
+    monkeypatch.setenv("BULLETIN_SMTP_PASSWORD", "s3cret pass")
+    result = run("send", SAMPLE_MONTH, "--root", mail_project)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"issues/publication.yaml: mail.smtp.security: 127.0.0.1:{smtp_server.port} does not "
+        "offer STARTTLS, so the connection would stay unencrypted: check the port (587 for "
+        "starttls, 465 for tls)\n"
+    )
+    assert smtp_server.recorder.messages == []
+
+
+def test_a_sender_refused_stops_the_send(mail_project: Path, smtp_server: Server) -> None:
+    project = ready(mail_project, smtp_server)
+    smtp_server.recorder.refuse_sender = "553 5.7.1 Sender address rejected: not owned by user"
+    result = run("send", SAMPLE_MONTH, "--root", project)
+    assert result.exit_code == 1
+    assert result.output.endswith(
+        "stopped: the server refused to send at all: 553 5.7.1 Sender address rejected: not "
+        "owned by user. 0 sent, 6 left: run the same command again to send to the 6 left "
+        f"({LOG} says who has it)\n"
+    )
+    assert log_entries(project) == []
