@@ -8,6 +8,7 @@ from __future__ import annotations
 import email
 import email.header
 import email.policy
+import json
 import shutil
 import socket
 import ssl
@@ -29,6 +30,19 @@ from conftest import SAMPLE_MONTH, copy_sample
 HERE = Path(__file__).resolve().parent
 PARTNERS = HERE / "partners"
 SENDER = "bulletin@iom-ca.example.org"
+LOG = f"out/{SAMPLE_MONTH}/mail/send-log.jsonl"
+
+ARCHIVE = "https://bulletin.iom-ca.example.org/"
+
+# The sample partner list (partners/sample.csv): address, name, language, delivery.
+SAMPLE = [
+    ("aigerim.bekova@example.org", "Aigerim Bekova", "ru", "attachment"),
+    ("John.Smith@example.org", "Smith, John", "en", "link"),
+    ("olga.ivanova@example.org", "Olga Ivanova", "ru", "attachment"),
+    ("dilnoza@example.net", "Dilnoza Karimova", "en", "attachment"),
+    ("timur.aliev@example.com", "Timur Aliev", "ru", "attachment"),
+    ("maria.garcia@example.org", "Maria Garcia", "en", "attachment"),
+]
 
 
 @dataclass
@@ -59,6 +73,8 @@ class Recorder:
     """Drop the connection (no answer) at MAIL once a connection has carried this many."""
     drops: int = 0
     """How many times the connection was dropped."""
+    drop_at: set[int] = field(default_factory=set)
+    """Drop the connection (no answer) at MAIL once, when this many messages were taken."""
     refuse_sender: str = ""
     """Answer every MAIL with this reply, when set."""
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -79,7 +95,11 @@ class Recorder:
             if self.busy:
                 self.busy -= 1
                 return "421 4.3.2 Too busy, try again later"
-            if self.drop_after is not None and getattr(session, "carried", 0) >= self.drop_after:
+            once = len(self.messages) in self.drop_at
+            self.drop_at.discard(len(self.messages))
+            if once or (
+                self.drop_after is not None and getattr(session, "carried", 0) >= self.drop_after
+            ):
                 self.drops += 1
                 server.transport.abort()
                 return "421 gone"
@@ -103,6 +123,10 @@ class Recorder:
             number = len(self.messages)
         session.carried = getattr(session, "carried", 0) + 1
         return f"250 2.0.0 Ok: queued as Q{number:04d}"
+
+    def deliveries(self) -> list[tuple[str, str]]:
+        """Return each message's recipient and Message-ID."""
+        return [(m.rcpt_tos[0], str(m.message["Message-ID"])) for m in self.messages]
 
     def to(self, address: str) -> list[Received]:
         """Return the messages that went to ``address``."""
@@ -236,3 +260,36 @@ def smtp_settings(port: int, **extra: object) -> str:
 def decoded(header: str) -> str:
     """Return a header with its encoded words decoded, as a mail client shows it."""
     return str(email.header.make_header(email.header.decode_header(header)))
+
+
+def ready(
+    project: Path, server: Server | int, partners: str = "sample.csv", **smtp: object
+) -> Path:
+    """Configure the project copy to send to ``server``, with a partner list of its own."""
+    shutil.copy(PARTNERS / partners, project / partners)
+    configure_mail(
+        project,
+        plain_smtp(server if isinstance(server, int) else server.port, **smtp),
+        partners=partners,
+        archive_url=ARCHIVE,
+        groups="[donors, government]",
+    )
+    return project
+
+
+def log_entries(project: Path) -> list[dict[str, str]]:
+    path = project / LOG
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def assert_each_got_one(project: Path, received: list[Received]) -> None:
+    """Every partner has exactly one message, and the log says exactly what the server got."""
+    assert all(len(message.rcpt_tos) == 1 for message in received)
+    assert_log_true(project, [(m.rcpt_tos[0], str(m.message["Message-ID"])) for m in received])
+
+
+def assert_log_true(project: Path, deliveries: list[tuple[str, str]]) -> None:
+    """Check each sample partner got one message (recipient, Message-ID), as the log says."""
+    assert sorted(rcpt for rcpt, _ in deliveries) == sorted(address for address, *_ in SAMPLE)
+    sent = [entry for entry in log_entries(project) if entry["status"] == "sent"]
+    assert sorted((e["email"], e["message_id"]) for e in sent) == sorted(deliveries)

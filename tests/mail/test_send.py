@@ -17,30 +17,23 @@ from bulletin.cli import app
 from bulletin.errors import BulletinError
 from bulletin.mail.send import send_issue
 from mail.mailtest import (
+    ARCHIVE,
+    LOG,
     PARTNERS,
+    SAMPLE,
     SAMPLE_MONTH,
     SENDER,
-    Received,
     Server,
+    assert_each_got_one,
     configure_mail,
     decoded,
-    plain_smtp,
+    log_entries,
+    ready,
     smtp_settings,
 )
 
 PDF_EN = f"out/{SAMPLE_MONTH}/iom-central-asia-bulletin-{SAMPLE_MONTH}.pdf"
 PDF_RU = f"out/{SAMPLE_MONTH}/iom-central-asia-bulletin-{SAMPLE_MONTH}-ru.pdf"
-LOG = f"out/{SAMPLE_MONTH}/mail/send-log.jsonl"
-ARCHIVE = "https://bulletin.iom-ca.example.org/"
-# The sample partner list (partners/sample.csv): address, name, language, delivery.
-SAMPLE = [
-    ("aigerim.bekova@example.org", "Aigerim Bekova", "ru", "attachment"),
-    ("John.Smith@example.org", "Smith, John", "en", "link"),
-    ("olga.ivanova@example.org", "Olga Ivanova", "ru", "attachment"),
-    ("dilnoza@example.net", "Dilnoza Karimova", "en", "attachment"),
-    ("timur.aliev@example.com", "Timur Aliev", "ru", "attachment"),
-    ("maria.garcia@example.org", "Maria Garcia", "en", "attachment"),
-]
 SUBJECTS = {
     "en": "IOM Central Asia Bulletin — May 2021",
     "ru": "Бюллетень МОМ по Центральной Азии — май 2021 г.",
@@ -51,37 +44,8 @@ def run(*args: str | Path) -> Result:
     return CliRunner().invoke(app, [str(arg) for arg in args])
 
 
-def ready(project: Path, server: Server, partners: str = "sample.csv", **smtp: object) -> Path:
-    """Configure the project copy to send to ``server``, with a partner list of its own."""
-    shutil.copy(PARTNERS / partners, project / partners)
-    configure_mail(
-        project,
-        plain_smtp(server.port, **smtp),
-        partners=partners,
-        archive_url=ARCHIVE,
-        groups="[donors, government]",
-    )
-    return project
-
-
 def send(project: Path, **options: object) -> object:
     return send_issue(project, SAMPLE_MONTH, project / "out", **options)  # type: ignore[arg-type]
-
-
-def log_entries(project: Path) -> list[dict[str, str]]:
-    path = project / LOG
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-
-
-def assert_each_got_one(project: Path, received: list[Received]) -> None:
-    """Every partner has exactly one message, and the log says exactly what the server got."""
-    recipients = sorted(rcpt for message in received for rcpt in message.rcpt_tos)
-    assert recipients == sorted(address for address, *_ in SAMPLE)
-    assert all(len(message.rcpt_tos) == 1 for message in received)
-    sent = [entry for entry in log_entries(project) if entry["status"] == "sent"]
-    assert sorted((e["email"], e["message_id"]) for e in sent) == sorted(
-        (m.rcpt_tos[0], str(m.message["Message-ID"])) for m in received
-    )
 
 
 def body(message: EmailMessage, kind: str) -> str:

@@ -411,8 +411,9 @@ def _deliver(
                     continue
                 attempts += 1
                 if attempts > smtp.retries:
+                    tries = f"{attempts} tr{'y' if attempts == 1 else 'ies'}"
                     report.stopped = (
-                        f"the server failed {attempts} times in a row, last: {refused.reply}"
+                        f"the server did not take a message in {tries}: {refused.reply}"
                     )
                     break
                 connection.close()
