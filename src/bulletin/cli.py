@@ -519,6 +519,14 @@ def send(
         )
     except BulletinError as error:
         raise _fail(error, outcome="nothing was sent") from None
+    except KeyboardInterrupt:
+        # The second Ctrl-C: the message under way may or may not have gone; the log
+        # holds every one the server accepted, so a rerun sends the rest.
+        typer.echo(
+            "\nstopped at once: run the same command again to send to the partners not reached yet",
+            err=True,
+        )
+        raise typer.Exit(130) from None
     finally:
         signal.signal(signal.SIGINT, previous)
         if isinstance(show, _SendBar):

@@ -283,7 +283,7 @@ def test_a_wrong_password_sends_nothing(
     result = run("send", SAMPLE_MONTH, "--root", mail_project)
     assert result.exit_code == 1
     assert result.output == (
-        "issues/publication.yaml: mail.smtp.user: 127.0.0.1 refused the login of officer: "
+        "issues/publication.yaml:39:11: mail.smtp.user: 127.0.0.1 refused the login of officer: "
         "5.7.8 Authentication credentials invalid (535): check the user and the password\n"
     )
     assert tls_server.recorder.messages == []
@@ -304,7 +304,7 @@ def test_an_untrusted_certificate_stops_before_any_message(
     result = run("send", SAMPLE_MONTH, "--root", mail_project)
     assert result.exit_code == 1
     assert result.output == (
-        "issues/publication.yaml: mail.smtp.host: the certificate of 127.0.0.1 cannot be "
+        "issues/publication.yaml:34:11: mail.smtp.host: the certificate of 127.0.0.1 cannot be "
         "trusted (unable to get local issuer certificate): check the host name, or give the "
         "certificates to trust in ca_file\n"
     )
@@ -339,7 +339,7 @@ def test_the_password_comes_from_a_file_outside_the_project(
         else:
             assert result.exit_code == 1
             assert result.output == (
-                "issues/publication.yaml: mail.smtp.password_file: "
+                "issues/publication.yaml:40:20: mail.smtp.password_file: "
                 f"'{inside}' lies inside the project, where it would be committed with it: "
                 "move the password file out (~/.config/bulletin/smtp-password)\n"
             )
@@ -466,7 +466,7 @@ def test_no_starttls_on_offer_stops_before_the_login(
     result = run("send", SAMPLE_MONTH, "--root", mail_project)
     assert result.exit_code == 1
     assert result.output == (
-        f"issues/publication.yaml: mail.smtp.security: 127.0.0.1:{smtp_server.port} does not "
+        f"issues/publication.yaml:39:15: mail.smtp.security: 127.0.0.1:{smtp_server.port} does not "
         "offer STARTTLS, so the connection would stay unencrypted: check the port (587 for "
         "starttls, 465 for tls)\n"
     )

@@ -48,7 +48,8 @@ class Partner:
     name: str
     """The name the message greets ("Aigerim Bekova")."""
     email: str
-    """The address, as email-validator normalises it (domain in lower case)."""
+    """The address, as email-validator normalises it (domain in lower case, and in its
+    ASCII form for an international domain)."""
     organisation: str
     """The partner's organisation, or ``""``."""
     language: str
@@ -419,7 +420,10 @@ def _check(
             report("email", f"{state}: write the partner's email address")
     else:
         try:
-            normalized = validate_email(address, check_deliverability=False).normalized
+            checked = validate_email(address, check_deliverability=False)
+            # An international domain is sent as its ASCII form (IDNA), which every
+            # server takes; only a mailbox name in another script needs SMTPUTF8.
+            normalized = checked.ascii_email or checked.normalized
         except EmailNotValidError as error:
             reason = str(error).rstrip(".")
             report(

@@ -13,7 +13,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Literal
@@ -145,7 +145,16 @@ def send_issue(
             ]
         )
     smtp = settings.smtp
-    where = "issues/publication.yaml: mail.smtp"
+
+    def fail(name: str, message: str) -> BulletinError:
+        loc: tuple[str, ...] = ("mail", "smtp", name)
+        problem = source.problem(loc, message, publication=True)
+        if problem.line is None:  # a field left to its default: point at the section
+            problem = replace(
+                source.problem(loc[:2], message, publication=True), where=".".join(loc)
+            )
+        return BulletinError([problem])
+
     if smtp is None:
         raise BulletinError(
             [
@@ -157,9 +166,9 @@ def send_issue(
                 )
             ]
         )
-    credentials = read_password(smtp, root, where)
+    credentials = read_password(smtp, root, fail)
     ca_file = _ca_file(smtp.ca_file, root)
-    connection = Connection(smtp, credentials, ca_file=ca_file, where=where)
+    connection = Connection(smtp, credentials, ca_file=ca_file, fail=fail)
     with SendLog(log_path, report.log) as log:
         if mode == "test":
             assert test_address is not None

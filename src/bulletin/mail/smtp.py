@@ -13,6 +13,7 @@ import os
 import smtplib
 import socket
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP, SMTPUTF8
@@ -22,6 +23,8 @@ from bulletin.errors import BulletinError
 from bulletin.model.issue import Smtp
 
 DEFAULT_PASSWORD_ENV = "BULLETIN_SMTP_PASSWORD"
+Fail = Callable[[str, str], BulletinError]
+"""Make the error for a field of the ``mail.smtp`` settings and a message."""
 
 
 @dataclass(frozen=True)
@@ -58,11 +61,12 @@ class Credentials:
     password: str
 
 
-def read_password(settings: Smtp, root: Path, where: str) -> Credentials | None:
+def read_password(settings: Smtp, root: Path, fail: Fail) -> Credentials | None:
     """Return the login for ``settings``: the password from its variable or file.
 
-    ``where`` names the ``mail.smtp`` settings in messages. A password file
-    inside the project ``root`` is refused: it would end up in version control.
+    ``fail`` makes the error for a field of the ``mail.smtp`` settings. A
+    password file inside the project ``root`` is refused: it would end up in
+    version control.
     """
     if settings.user is None:
         return None
@@ -70,8 +74,8 @@ def read_password(settings: Smtp, root: Path, where: str) -> Credentials | None:
     if (password := os.environ.get(variable)) is not None:
         return Credentials(settings.user, password)
     if settings.password_file is None:
-        raise BulletinError.single(
-            where,
+        raise fail(
+            "user",
             f"the login {settings.user} needs a password: set the environment variable "
             f"{variable}, or name a file outside the project holding it in password_file",
         )
@@ -80,21 +84,21 @@ def read_password(settings: Smtp, root: Path, where: str) -> Credentials | None:
         path = root / path
     resolved = path.resolve()
     if resolved.is_relative_to(root.resolve()):
-        raise BulletinError.single(
-            where + ".password_file",
+        raise fail(
+            "password_file",
             f"'{settings.password_file}' lies inside the project, where it would be committed "
             "with it: move the password file out (~/.config/bulletin/smtp-password)",
         )
     try:
         lines = resolved.read_text(encoding="utf-8").splitlines()
     except OSError as error:
-        raise BulletinError.single(
-            where + ".password_file",
+        raise fail(
+            "password_file",
             f"cannot read the password from '{settings.password_file}': {error.strerror}",
         ) from None
     if not lines or not lines[0]:
-        raise BulletinError.single(
-            where + ".password_file",
+        raise fail(
+            "password_file",
             f"'{settings.password_file}' is empty: write the password on its first line",
         )
     return Credentials(settings.user, lines[0])
@@ -109,12 +113,12 @@ class Connection:
         credentials: Credentials | None,
         *,
         ca_file: Path | None,
-        where: str,
+        fail: Fail,
     ) -> None:
         self.settings = settings
         self.credentials = credentials
         self.ca_file = ca_file
-        self.where = where
+        self.fail = fail
         self._smtp: smtplib.SMTP | None = None
 
     @property
@@ -138,8 +142,8 @@ class Connection:
                 smtp.ehlo()
                 if settings.security == "starttls":
                     if not smtp.has_extn("starttls"):
-                        raise BulletinError.single(
-                            self.where + ".security",
+                        raise self.fail(
+                            "security",
                             f"{host}:{port} does not offer STARTTLS, so the connection would "
                             "stay unencrypted: check the port (587 for starttls, 465 for tls)",
                         )
@@ -151,34 +155,34 @@ class Connection:
                 _close(smtp)
                 raise
         except smtplib.SMTPAuthenticationError as error:
-            raise BulletinError.single(
-                self.where + ".user",
+            raise self.fail(
+                "user",
                 f"{host} refused the login of {settings.user}: {_words(error.smtp_error)} "
                 f"({error.smtp_code}): check the user and the password",
             ) from None
         except smtplib.SMTPNotSupportedError:
-            raise BulletinError.single(
-                self.where + ".user",
+            raise self.fail(
+                "user",
                 f"{host} does not offer a login on this connection: remove user, or check "
                 "security and port",
             ) from None
         except ssl.SSLCertVerificationError as error:
-            raise BulletinError.single(
-                self.where + ".host",
+            raise self.fail(
+                "host",
                 f"the certificate of {host} cannot be trusted ({error.verify_message}): check "
                 "the host name, or give the certificates to trust in ca_file",
             ) from None
         except ssl.SSLError as error:
-            raise BulletinError.single(
-                self.where + ".security",
+            raise self.fail(
+                "security",
                 f"cannot encrypt the connection to {host}:{port} ({error.reason}): check "
                 "security and port (587 for starttls, 465 for tls)",
             ) from None
         except smtplib.SMTPResponseException as error:
             raise _refused(error.smtp_code, error.smtp_error, whole_connection=True) from None
         except socket.gaierror as error:
-            raise BulletinError.single(
-                self.where + ".host",
+            raise self.fail(
+                "host",
                 f"cannot find the mail server {host} ({error.strerror}): check the host name",
             ) from None
         except (OSError, smtplib.SMTPException) as error:
@@ -195,8 +199,8 @@ class Connection:
             try:
                 context.load_verify_locations(cafile=str(self.ca_file))
             except (OSError, ssl.SSLError) as error:
-                raise BulletinError.single(
-                    self.where + ".ca_file",
+                raise self.fail(
+                    "ca_file",
                     f"cannot read the certificates in {self.ca_file}: {_reason(error)}",
                 ) from None
         return context
