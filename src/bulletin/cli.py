@@ -458,7 +458,7 @@ def send(
     dry_run: Annotated[
         bool,
         typer.Option(
-            "--dry-run", help="Write each message as an .eml file in OUT/MONTH/mail/dry-run/."
+            "--dry-run", help="Write each message as an .eml file in OUT/mail/MONTH/dry-run/."
         ),
     ] = False,
     test: Annotated[
@@ -487,7 +487,7 @@ def send(
     """Send the email edition of MONTH to the partners: one message each, never twice.
 
     A rerun after any failure sends only to the partners not reached yet
-    (OUT/MONTH/mail/send-log.jsonl says who was).
+    (OUT/mail/MONTH/send-log.jsonl says who was).
     """
     from bulletin.mail.send import Mode, send_issue
 

@@ -30,7 +30,7 @@ from conftest import SAMPLE_MONTH, copy_sample
 HERE = Path(__file__).resolve().parent
 PARTNERS = HERE / "partners"
 SENDER = "bulletin@iom-ca.example.org"
-LOG = f"out/{SAMPLE_MONTH}/mail/send-log.jsonl"
+LOG = f"out/mail/{SAMPLE_MONTH}/send-log.jsonl"
 
 ARCHIVE = "https://bulletin.iom-ca.example.org/"
 

@@ -78,7 +78,7 @@ def test_every_mistake_is_told_and_nothing_is_sent(
         f"{len(expected)} problems; nothing was sent.",
     ]
     assert smtp_server.recorder.messages == []
-    assert not (mail_project / "out/2021-05/mail").exists()
+    assert not (mail_project / "out/mail").exists()
 
 
 def test_a_link_needs_the_archive_address() -> None:

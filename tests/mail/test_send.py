@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import shutil
@@ -16,6 +17,7 @@ from typer.testing import CliRunner, Result
 from bulletin.cli import app
 from bulletin.errors import BulletinError
 from bulletin.mail.send import send_issue
+from bulletin.output import publish_set
 from mail.mailtest import (
     ARCHIVE,
     LOG,
@@ -144,10 +146,10 @@ def test_the_message_id_is_stable_per_partner_and_issue(
 ) -> None:
     project = ready(mail_project, smtp_server)
     run("send", SAMPLE_MONTH, "--root", project, "--dry-run")
-    first = sorted(p.name for p in (project / "out/2021-05/mail/dry-run").glob("*.eml"))
-    ids = {name: _message_id(project / "out/2021-05/mail/dry-run" / name) for name in first}
+    first = sorted(p.name for p in (project / "out/mail/2021-05/dry-run").glob("*.eml"))
+    ids = {name: _message_id(project / "out/mail/2021-05/dry-run" / name) for name in first}
     run("send", SAMPLE_MONTH, "--root", project, "--dry-run")
-    assert {n: _message_id(project / "out/2021-05/mail/dry-run" / n) for n in first} == ids
+    assert {n: _message_id(project / "out/mail/2021-05/dry-run" / n) for n in first} == ids
     assert len(set(ids.values())) == 6
     send(project)
     sent = {m.rcpt_tos[0]: m.message["Message-ID"] for m in smtp_server.recorder.messages}
@@ -166,7 +168,7 @@ def test_dry_run_writes_each_message_and_sends_nothing(
     project = ready(mail_project, smtp_server)
     result = run("send", SAMPLE_MONTH, "--root", project, "--dry-run")
     assert result.exit_code == 0, result.output
-    folder = project / "out/2021-05/mail/dry-run"
+    folder = project / "out/mail/2021-05/dry-run"
     assert result.output == (
         f"wrote 6 messages to {folder}/ (open them in a mail client)\n"
         "a send now would go to 6 partners (ru 3, en 3)\n"
@@ -381,10 +383,16 @@ def test_a_refused_address_is_reported_and_the_rest_go_on(
 
 
 def _rebuild(pdf: Path) -> None:
-    """Change the PDF's bytes as a rebuild after an edit would (a valid PDF still)."""
-    with pikepdf.open(pdf, allow_overwriting_input=True) as document:
+    """Publish a changed PDF as a build after an edit does: a new set of the issue's files.
+
+    The new set replaces the folder ``out/2021-05`` points to, whole (see ``output``); the
+    send log, kept apart from it, must outlive it.
+    """
+    with pikepdf.open(pdf) as document:
         document.docinfo["/Subject"] = "corrected"
-        document.save(pdf)
+        changed = io.BytesIO()
+        document.save(changed)
+    publish_set(pdf.parent.parent, pdf.parent.name, {pdf.name: changed.getvalue()})
 
 
 def test_a_rebuilt_pdf_is_not_sent_again_unless_asked(

@@ -27,6 +27,11 @@ from bulletin.manifest.load import LoadedIssue, issue_languages, load_issue
 from bulletin.model.issue import Mail
 
 LOG_NAME = "send-log.jsonl"
+MAIL_FOLDER = "mail"
+"""The folder, in ``out/``, of each issue's send log and dry run: ``out/mail/2021-05/``.
+
+Not ``out/2021-05/``, which holds the issue's current set of PDFs and is replaced whole
+by each build (see :mod:`bulletin.output`): the log must outlive the PDFs it records."""
 DRY_RUN_FOLDER = "dry-run"
 Mode = Literal["dry-run", "test", "send"]
 
@@ -130,10 +135,10 @@ def send_issue(
     needed = languages if mode == "test" else list(dict.fromkeys(p.language for p in partners))
     editions = _load_editions(source, out, settings, needed)
     composer = Composer(editions, settings)
-    log_path = out / month / "mail" / LOG_NAME
+    log_path = mail_folder(out, month) / LOG_NAME
     report = SendReport(mode, list_name, _display(root, log_path), editions, len(partners))
     if mode == "dry-run":
-        return _dry_run(composer, partners, out / month / "mail", log_path, report)
+        return _dry_run(composer, partners, mail_folder(out, month), log_path, report)
     if not source.issue.published and mode == "send":
         raise BulletinError(
             [
@@ -176,6 +181,11 @@ def send_issue(
         queue = _plan(partners, editions, log, report, resend=resend)
         _deliver(composer, queue, connection, log, report, progress, stop, settings)
     return report
+
+
+def mail_folder(out: Path, month: str) -> Path:
+    """Return the folder of the send log and dry run of ``month``: ``out/mail/<month>``."""
+    return out / MAIL_FOLDER / month
 
 
 def _mail_settings(source: LoadedIssue) -> Mail:

@@ -1,6 +1,6 @@
 """The send log: one line per message, on disk before the next message goes.
 
-``out/YYYY-MM/mail/send-log.jsonl`` holds one JSON object a line. A line is
+``out/mail/YYYY-MM/send-log.jsonl`` holds one JSON object a line. A line is
 written and flushed to disk (fsync) as soon as the server has accepted a
 message (or refused it for good), so that a run stopped in any way (a crash,
 Ctrl-C, a lost connection) leaves a log that says exactly who was reached: the
