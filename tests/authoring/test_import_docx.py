@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -443,3 +444,29 @@ def test_an_image_pillow_cannot_read_is_left_out(july: Path, tmp_path: Path) -> 
         "it as JPEG or PNG and add it under photos by hand."
     )
     assert list((july / "issues" / "2021-06" / "photos").iterdir()) == []
+
+
+def test_an_imported_story_prints(july: Path, tmp_path: Path) -> None:
+    import pypdfium2
+
+    from bulletin.build import build_issue
+
+    _run("import", "2021-06", story_document(tmp_path / "story.docx"), "--root", july)
+    _fill_credits(july / "issues" / "2021-06" / "issue.yaml")
+    (july / "issues" / "2021-06" / "issue.ru.yaml").unlink()  # English only here
+    [result] = build_issue(july, "2021-06", tmp_path / "out", edition="email")
+    pdf = pypdfium2.PdfDocument(result.path)
+    raw = "\n".join(page.get_textpage().get_text_range() for page in pdf).replace("\r\n", "\n")
+    # Words as printed, whatever the line breaks: hyphenated words joined again.
+    text = " ".join(re.sub("\u2010\n", "", raw).split())
+    for words in (
+        "Mobile clinics reach 1,240 migrants in G‘ijduvon",
+        "What the clinics offer",
+        "for children under five",
+        "Ask for the nearest clinic",
+        "are in *sum* [local currency].",
+        "A mobile clinic in Bukhara region. Photo by IOM, Bukhara, June 2021",
+    ):
+        assert words in text
+    # The nested item's marker is a character the bundled fonts have.
+    assert "\n– \n" in raw
