@@ -343,10 +343,11 @@ def translate(
             "CHANGED line above it"
         )
         typer.echo(f"  {path}:{entry.line}:{entry.column}: {entry.where}: {what}")
-    for story_id in report.kept_aside:
+    for where in report.kept_aside:
+        what = f"story '{where}'" if "." not in where else where
         typer.echo(
-            f"Note: story '{story_id}' is no longer in issue.yaml: its translation is kept as "
-            "comments at the end of the file."
+            f"Note: {what} is no longer in issue.yaml: its translation is kept as comments at "
+            "the end of the file."
         )
     if report.changed and report.published:
         typer.echo(f"Note: {month} is published: {_PUBLISHED}.")

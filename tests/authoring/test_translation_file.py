@@ -145,14 +145,35 @@ def test_a_new_story_and_a_removed_one(project: Path, tmp_path: Path) -> None:
         PUBLISHED,
     ]
     written = (project / RU).read_text(encoding="utf-8")
-    tail = written[written.index("# Stories no longer in issue.yaml") :].splitlines()
-    assert tail[:4] == [
-        "# Stories no longer in issue.yaml, kept in case one was only renamed: move the text",
-        "# under its new id above (without the '# '), or delete these lines.",
+    tail = written[written.index("# Texts the source no longer has") :].splitlines()
+    assert tail[:5] == [
+        "# Texts the source no longer has, kept in case a story or photo was only renamed or",
+        "# moved: copy what is still wanted to its place above (without the '# '), or delete these",
+        "# lines.",
         "#   almaty-process:",
         "#     kicker: Региональное сотрудничество",
     ]
     assert read_translation(project, project / RU).language == "ru"
+    # A second run keeps them, and a photo taken out of a story joins them.
+    source = project / "issues" / "2021-05" / "issue.yaml"
+    text = source.read_text(encoding="utf-8")
+    start = text.index("    photos:\n", text.index("  - id: family-return-karakalpakstan\n"))
+    end = text.index("    layout:\n", start)
+    source.write_text(text[:start] + text[end:], encoding="utf-8")
+    again = _run("translate", "2021-05", "--language", "ru", "--root", project)
+    assert again.stdout.splitlines()[-2] == (
+        "Note: stories.family-return-karakalpakstan.photos[0] is no longer in issue.yaml: its "
+        "translation is kept as comments at the end of the file."
+    )
+    rewritten = (project / RU).read_text(encoding="utf-8")
+    assert rewritten.endswith(
+        "\n".join(tail) + "\n#   stories.family-return-karakalpakstan.photos[0]:\n"
+        "#     alt: Сотрудники МОМ помогают членам возвращающейся семьи погрузить вещи в "
+        "микроавтобус\n"
+        "#     credit:\n"
+        "#       by: МОМ\n"
+        "#       place: Казахстан\n"
+    )
 
 
 def test_a_translation_started_by_new(may_latest: Path, tmp_path: Path) -> None:

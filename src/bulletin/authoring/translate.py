@@ -35,7 +35,7 @@ from bulletin.authoring import yamltext
 from bulletin.authoring.new import language_name
 from bulletin.errors import BulletinError, ManifestError
 from bulletin.manifest.load import read_manifest, read_translation
-from bulletin.model.issue import BlockText, IssueTranslation
+from bulletin.model.issue import BlockText
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -75,7 +75,8 @@ class TranslationReport:
     todo: tuple[Entry, ...]
     """The texts not translated yet, or changed in the source since they were."""
     kept_aside: tuple[str, ...]
-    """Stories no longer in the source, whose translations were kept as comments."""
+    """Stories, photos and figures no longer in the source (``stories.x.photos[1]``), whose
+    translations were kept as comments at the end of the file."""
     published: bool = False
     """True when the issue says ``published: true``: its archive PDF carries this file."""
 
@@ -131,8 +132,13 @@ def update_translation(
         lines.append(f"  {story_id}:")
         writer.fields(BlockText, block, text, ("stories", story_id), 4, lines)
     gone = [story_id for story_id in known if story_id not in dict(blocks)]
-    if gone:
-        lines += ["", *_kept_aside(existing, gone)]
+    aside: dict[str, Any] = {
+        story_id: known[story_id].model_dump(exclude_none=True) for story_id in gone
+    }
+    aside |= {_where(loc): words.model_dump(exclude_none=True) for loc, words in writer.dropped}
+    earlier = _earlier_aside(old_text)
+    if aside or earlier:
+        lines += ["", *_kept_aside(aside, earlier)]
     new_text = "\n".join(lines) + "\n"
     changed = new_text != old_text
     if write and changed:
@@ -142,7 +148,7 @@ def update_translation(
     )
     published = isinstance(source, dict) and source.get("published") is True
     return TranslationReport(
-        path, old_text is None, write and changed, writer.count, todo, tuple(gone), published
+        path, old_text is None, write and changed, writer.count, todo, tuple(aside), published
     )
 
 
@@ -225,6 +231,7 @@ class _Writer:
         self.comments = comments
         self.count = 0
         self.todo: list[tuple[Loc, typing.Literal["missing", "changed"], int, int]] = []
+        self.dropped: list[tuple[Loc, BaseModel]] = []
 
     def fields(
         self,
@@ -246,11 +253,14 @@ class _Writer:
             prefix = first_prefix or pad
             if nested is not None and typing.get_origin(_strip(field.annotation)) is list:
                 items = value if isinstance(value, list) else []
+                done = translated or []
+                for index in range(len(items), len(done)):
+                    # A photo or figure the source no longer has: its words are kept aside.
+                    self.dropped.append(((*loc, name, index), done[index]))
                 if not items:
                     continue
                 lines.append(f"{prefix}{name}:")
                 first_prefix = ""
-                done = translated or []
                 for index, item in enumerate(items):
                     words = done[index] if index < len(done) else None
                     self.fields(
@@ -383,14 +393,27 @@ def _header(old_text: str | None, month: str, language: str, main: str) -> list[
     ]
 
 
-def _kept_aside(existing: IssueTranslation | None, gone: list[str]) -> list[str]:
-    assert existing is not None
-    data = {story_id: existing.stories[story_id].model_dump(exclude_none=True) for story_id in gone}
-    dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+_ASIDE = [
+    "# Texts the source no longer has, kept in case a story or photo was only renamed or",
+    "# moved: copy what is still wanted to its place above (without the '# '), or delete these",
+    "# lines.",
+]
+
+
+def _earlier_aside(old_text: str | None) -> list[str]:
+    """Return the texts kept aside by an earlier run, as their comment lines."""
+    if not old_text or _ASIDE[0] not in old_text:
+        return []
+    tail = old_text[old_text.index(_ASIDE[0]) :].splitlines()
+    return [line for line in tail[len(_ASIDE) :] if line.startswith("#")]
+
+
+def _kept_aside(aside: dict[str, Any], earlier: list[str]) -> list[str]:
+    dumped = yaml.safe_dump(aside, allow_unicode=True, sort_keys=False, width=100) if aside else ""
     return [
-        "# Stories no longer in issue.yaml, kept in case one was only renamed: move the text",
-        "# under its new id above (without the '# '), or delete these lines.",
-        *(f"#   {line}" for line in dumped.rstrip("\n").split("\n")),
+        *_ASIDE,
+        *earlier,
+        *(f"#   {line}" for line in dumped.rstrip("\n").split("\n") if line),
     ]
 
 
