@@ -326,7 +326,9 @@ def translate(
     else:
         verb = f"{path} is up to date (nothing written):"
     done = report.texts - len(missing)
-    if not report.todo:
+    if not report.texts:
+        typer.echo(f"{verb} issue.yaml has no text to translate yet.")
+    elif not report.todo:
         typer.echo(f"{verb} {report.texts} texts, all translated.")
     else:
         parts = [f"{done} translated"]

@@ -264,3 +264,21 @@ def test_a_broken_translation_is_not_rewritten(project: Path) -> None:
         "be kept and the other silently lost: merge them or delete one\n"
     )
     assert ru.read_bytes() == before
+
+
+def test_a_month_without_text_yet(may_latest: Path) -> None:
+    assert _run("new", "2021-06", "--root", may_latest).exit_code == 0
+    ru = may_latest / "issues" / "2021-06" / "issue.ru.yaml"
+    skeleton = ru.read_bytes()
+    result = _run("translate", "2021-06", "--language", "ru", "--root", may_latest)
+    assert result.stdout == (
+        "issues/2021-06/issue.ru.yaml is up to date (nothing written): issue.yaml has no text "
+        "to translate yet.\n"
+    )
+    assert ru.read_bytes() == skeleton  # new writes what translate would
+    source = may_latest / "issues" / "2021-06" / "issue.yaml"
+    source.write_text(source.read_text(encoding="utf-8") + "  - id: just-an-id\n", encoding="utf-8")
+    for _ in range(2):
+        again = _run("translate", "2021-06", "--language", "ru", "--root", may_latest)
+        assert again.exit_code == 0, again.output
+    assert ru.read_text(encoding="utf-8").endswith("stories:\n  just-an-id: {}\n")

@@ -130,7 +130,10 @@ def update_translation(
     for story_id, block in blocks:
         text = known.get(story_id)
         lines.append(f"  {story_id}:")
+        before = len(lines)
         writer.fields(BlockText, block, text, ("stories", story_id), 4, lines)
+        if len(lines) == before:  # nothing to translate in it yet
+            lines[-1] = f"  {story_id}: {{}}"
     gone = [story_id for story_id in known if story_id not in dict(blocks)]
     aside: dict[str, Any] = {
         story_id: known[story_id].model_dump(exclude_none=True) for story_id in gone
