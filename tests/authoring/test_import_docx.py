@@ -470,3 +470,40 @@ def test_an_imported_story_prints(july: Path, tmp_path: Path) -> None:
         assert words in text
     # The nested item's marker is a character the bundled fonts have.
     assert "\n– \n" in raw
+
+
+@pytest.mark.parametrize(
+    ("manifest", "expected"),
+    [
+        (
+            # Items at column 0, the last body kept with its blank lines (|+).
+            'month: "2021-05"\nstories:\n- id: first\n  title: T\n  body: |+\n    text\n\n\n'
+            "# a comment\npublished: false\n",
+            'month: "2021-05"\nstories:\n- id: first\n  title: T\n  body: |+\n    text\n\n\n'
+            "- id: a-story\n  # From a.docx: add the kicker and a photo.\n  title: A story\n"
+            "  body: |\n    Its text.\n# a comment\npublished: false\n",
+        ),
+        (
+            'month: "2021-05"\nstories:\n  - id: first\n    title: T  # a note\n'
+            "    # caption: commented out, part of the story\n\nnumber: 5\n",
+            'month: "2021-05"\nstories:\n  - id: first\n    title: T  # a note\n'
+            "    # caption: commented out, part of the story\n\n"
+            "  - id: a-story\n    # From a.docx: add the kicker and a photo.\n    title: A story\n"
+            "    body: |\n      Its text.\n\nnumber: 5\n",
+        ),
+    ],
+)
+def test_lists_written_otherwise(
+    project: Path, tmp_path: Path, manifest: str, expected: str
+) -> None:
+    path = project / "issues" / "2021-05" / "issue.yaml"
+    path.write_text(manifest, encoding="utf-8")
+    document = docx.Document()
+    document.add_heading("A story", level=1)
+    document.add_paragraph("Its text.")
+    document.save(tmp_path / "a.docx")
+    result = _run("import", "2021-05", tmp_path / "a.docx", "--root", project)
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == expected
+    stories = yaml.safe_load(expected)["stories"]
+    assert stories[0] == yaml.safe_load(manifest)["stories"][0]

@@ -110,7 +110,8 @@ def import_story(root: Path, month: str, document: Path) -> ImportedStory:
     photos_dir = folder / "photos"
     planned = _plan_photos(draft, images, photos_dir, story_id)
     photo_lines = [(f"photos/{path.name}", picture) for path, _, picture, _ in planned]
-    edit = _append(text, stories, _story_lines(draft, story_id, photo_lines, document.name))
+    lines = _story_lines(draft, story_id, photo_lines, document.name)
+    edit = _append(text, stories, lines, shown)
     check = yaml.compose(edit.text, Loader=yaml.SafeLoader)
     if _last_id(check) != story_id:  # pragma: no cover - a bug, not a user error
         raise RuntimeError("the story was not appended as the last item of stories")
@@ -448,7 +449,7 @@ class _Edit:
 
 
 def _append(
-    text: str, stories: tuple[yaml.Node | None, yaml.Node | None], item: list[str]
+    text: str, stories: tuple[yaml.Node | None, yaml.Node | None], item: list[str], shown: str
 ) -> _Edit:
     """Return ``text`` with ``item`` added as the last story, every other line kept as it is."""
     newline = "\r\n" if "\r\n" in text else "\n"
@@ -459,19 +460,23 @@ def _append(
         addition = newline.join(lines) + newline
         return _Edit(base + addition, 0, base.count("\n") + 2)
     assert value is not None
-    if isinstance(value, yaml.SequenceNode) and value.value and value.flow_style is False:
+    flow = text[value.start_mark.index : value.start_mark.index + 1] == "["
+    if isinstance(value, yaml.SequenceNode) and value.value and not flow:
         indent = _dash_column(text, value)
-        end = _item_end(text, value.value[-1], indent)
+        end, kept_blank = _item_end(text, value.value[-1], indent)
+        spacer = "" if kept_blank else newline  # a |+ block ends with blank lines of its own
         prefix = " " * indent
         block = newline.join(prefix + line if line else line for line in item)
         head, tail = text[:end], text[end:]
-        addition = newline + newline + block
+        addition = newline + spacer + block
         if not tail.startswith(("\n", "\r")):
             addition += newline
-        return _Edit(head + addition + tail, len(value.value), head.count("\n") + 3)
+        return _Edit(
+            head + addition + tail, len(value.value), head.count("\n") + 2 + len(spacer)
+        )
     if isinstance(value, yaml.SequenceNode) and value.value:
         raise ManifestError.single(
-            "issue.yaml",
+            shown,
             "stories is written on one line, in [ ]: write it as a list of '- ' items first",
             line=value.start_mark.line + 1,
             column=value.start_mark.column + 1,
@@ -481,7 +486,7 @@ def _append(
         or (isinstance(value, yaml.ScalarNode) and value.value == "")
     ):
         raise ManifestError.single(
-            "issue.yaml",
+            shown,
             "stories must be a list of '- ' items: correct it first, then import again",
             line=value.start_mark.line + 1,
             column=value.start_mark.column + 1,
@@ -517,9 +522,18 @@ def _last_scalar(node: yaml.Node) -> yaml.Node:
     return node
 
 
-def _item_end(text: str, item: yaml.Node, indent: int) -> int:
-    """Return the index just past the last line of ``item`` and its own trailing comments."""
-    end = len(text[: _last_scalar(item).end_mark.index].rstrip())
+def _item_end(text: str, item: yaml.Node, indent: int) -> tuple[int, bool]:
+    """Return the index just past the last line of ``item`` and its own trailing comments.
+
+    The flag is true after a ``|+`` block, whose blank lines belong to its text.
+    """
+    last = _last_scalar(item)
+    header = text[last.start_mark.index : last.start_mark.index + 3]
+    if isinstance(last, yaml.ScalarNode) and last.style in {"|", ">"} and "+" in header:
+        # A block kept with its trailing blank lines (|+): they are part of the text,
+        # so the story goes right after them (before the last line break).
+        return last.end_mark.index - 1, True
+    end = len(text[: last.end_mark.index].rstrip())
     line_end = text.find("\n", end)
     end = len(text) if line_end < 0 else line_end
     # Comment lines indented under the item belong to it (a field commented out).
@@ -533,7 +547,7 @@ def _item_end(text: str, item: yaml.Node, indent: int) -> int:
         if len(line) - len(stripped) <= indent:
             break
         end = len(text) if next_end < 0 else next_end
-    return end - 1 if end > 0 and text[end - 1] == "\r" else end
+    return (end - 1 if end > 0 and text[end - 1] == "\r" else end), False
 
 
 def _region_end(text: str, start: int) -> int:
