@@ -471,9 +471,7 @@ def _append(
         addition = newline + spacer + block
         if not tail.startswith(("\n", "\r")):
             addition += newline
-        return _Edit(
-            head + addition + tail, len(value.value), head.count("\n") + 2 + len(spacer)
-        )
+        return _Edit(head + addition + tail, len(value.value), head.count("\n") + 2 + len(spacer))
     if isinstance(value, yaml.SequenceNode) and value.value:
         raise ManifestError.single(
             shown,
