@@ -379,8 +379,12 @@ def test_a_manifest_that_is_not_yaml_is_left_alone(project: Path, tmp_path: Path
 
 
 def test_a_document_from_libreoffice(july: Path) -> None:
-    # Saved by LibreOffice 7 (see fixtures/README.md): its own list, style and image XML.
-    result = _run("import", "2021-06", FIXTURES / "libreoffice-story.docx", "--root", july)
+    # Saved by LibreOffice 7.4 from an .odt (fixtures/make_libreoffice_story.py remakes it):
+    # its own list, style and image XML, and "caption" for Word's "Caption" style.
+    fixture = FIXTURES / "libreoffice-story.docx"
+    with zipfile.ZipFile(fixture) as archive:
+        assert b"<Application>LibreOffice/7.4" in archive.read("docProps/app.xml")
+    result = _run("import", "2021-06", fixture, "--root", july)
     assert result.exit_code == 0, result.output
     text = (july / "issues" / "2021-06" / "issue.yaml").read_text(encoding="utf-8")
     story = text[text.index("  - id: mobile-clinics") :]
