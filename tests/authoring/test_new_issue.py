@@ -80,11 +80,11 @@ def test_the_examples_are_valid_once_uncommented(may_latest: Path) -> None:
     result = _run("check", "2021-06", "--quick", "--root", may_latest)
     errors = [line.strip() for line in result.stdout.splitlines() if "error:" in line]
     assert errors == [
-        "issues/2021-06/issue.yaml:27:15: error: stories[0].photos[0].file: photo "
+        "issues/2021-06/issue.yaml:28:15: error: stories[0].photos[0].file: photo "
         "'photos/lead-photo.jpg' does not exist in the issue folder",
-        "issues/2021-06/issue.yaml:34:15: error: stories[0].photos[1].file: photo "
+        "issues/2021-06/issue.yaml:35:15: error: stories[0].photos[1].file: photo "
         "'photos/second-photo.jpg' does not exist in the issue folder",
-        "issues/2021-06/issue.yaml:50:15: error: stories[1].photos[0].file: photo "
+        "issues/2021-06/issue.yaml:52:15: error: stories[1].photos[0].file: photo "
         "'photos/short-story.jpg' does not exist in the issue folder",
     ]
     photos = manifest.parent / "photos"

@@ -222,7 +222,8 @@ _EXAMPLES = """\
   # - id: story-with-photos
   #   kicker: Direct assistance
   #   title: The headline, on one line of the manifest
-  #   standfirst: One or two sentences that sum the story up.    # optional
+  #   # The standfirst and a photo's caption may be left out.
+  #   standfirst: One or two sentences that sum the story up.
   #   body: |
   #     The text in Markdown. Paragraphs are separated by a blank line, with
   #     *emphasis*, **strong** words and [links](https://www.iom.int).
@@ -234,7 +235,7 @@ _EXAMPLES = """\
   #   photos:
   #     - file: photos/lead-photo.jpg
   #       alt: What the photo shows, for readers who cannot see it
-  #       caption: A caption, printed before the credit.    # optional
+  #       caption: A caption, printed before the credit.
   #       credit:
   #         by: IOM
   #         place: Tashkent
@@ -244,7 +245,8 @@ _EXAMPLES = """\
   #       credit:
   #         by: IOM
   #         place: Bishkek
-  #         date: "MONTH"    # only the month known: in quotes
+  #         # Only the month known: the month in quotes.
+  #         date: "MONTH"
   #   layout:
   #     columns: 2    # 1, 2 or 3 text columns
 
