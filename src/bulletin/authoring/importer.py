@@ -27,6 +27,7 @@ from PIL import Image, UnidentifiedImageError
 from bulletin.authoring import yamltext
 from bulletin.authoring.wordhtml import IMAGE_SRC, Draft, read_story
 from bulletin.errors import BulletinError, ManifestError, Problem
+from bulletin.model.issue import Story
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _MAX_MANIFEST = 1_000_000
@@ -398,7 +399,7 @@ def _story_lines(
         missing.append("the title")
     if not draft.body:
         missing.append("the body")
-    if not photos:
+    if not photos and Story.model_fields["photos"].is_required():
         missing.append("a photo")
     elif any(not picture.alt for _, picture in photos):
         missing.append("the alt text of each photo")

@@ -13,6 +13,7 @@ import yaml
 from babel import Locale, UnknownLocaleError
 
 from bulletin.errors import BulletinError
+from bulletin.model.issue import Story
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _TRANSLATION_NAME = re.compile(r"^issue\.([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\.yaml$")
@@ -206,8 +207,27 @@ def issue_text(month: str, number: int | None) -> str:
         + number_line
         + "published: false    # true once the issue has gone out to readers\n"
         + "stories:\n"
-        + _EXAMPLES.replace("MONTH", month)
+        + _examples().replace("MONTH", month)
     )
+
+
+def _examples() -> str:
+    """Return the commented examples, with a story without photos where the model allows one."""
+    if Story.model_fields["photos"].is_required():
+        return _EXAMPLES
+    return _EXAMPLES.replace(_STATS_START, _TEXT_ONLY + _STATS_START)
+
+
+_STATS_START = "  # A statistics call-out"
+_TEXT_ONLY = """\
+  # A story without a photo.
+  # - id: text-only-story
+  #   kicker: In brief
+  #   title: A story told in words alone
+  #   body: |
+  #     One or two paragraphs of text.
+
+"""
 
 
 _EXAMPLES = """\
