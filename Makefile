@@ -16,7 +16,7 @@ LANGUAGE ?=
 BIN := $(VENV)/bin
 export VENV PYTHON
 
-.PHONY: help issue watch check test lint setup setup-test need-month
+.PHONY: help issue watch check test lint golden setup setup-test need-month
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -72,6 +72,9 @@ bench: setup ## Measure build speed and write OUT/bench.json (BENCH_ARGS=--quick
 
 test: setup-test ## Run every test
 	@$(BIN)/pytest $(PYTEST_ARGS)
+
+golden: setup-test ## Write tests/golden/ again from this code (then review the diff)
+	@$(BIN)/pytest tests/test_golden.py --update-golden -q -p no:cacheprovider
 
 lint: setup-test ## Check style (ruff) and types (mypy --strict)
 	@$(BIN)/ruff check src tests scripts benchmarks && $(BIN)/ruff format --check src tests scripts benchmarks && $(BIN)/mypy

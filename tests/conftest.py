@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,59 @@ REFERENCE = REPO / "tests" / "reference" / "iom-central-asia-bulletin-2021-05.tx
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 settings.register_profile("dev", print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI", "").lower() in {"1", "true"} else "dev")
+
+
+@dataclass(frozen=True)
+class SampleFacts:
+    """What is known of the sample issue as bulletin typesets it: the facts tests check against."""
+
+    month: str
+    """Its month."""
+    languages: tuple[str, ...]
+    """Its languages, the publication's first."""
+    pages: int
+    """The pages it takes, in every language."""
+    page_budget: int
+    """The most pages the publication allows."""
+    stories: tuple[str, ...]
+    """The ids of its stories and call-outs, in order."""
+    photos: int
+    """The photos its stories place."""
+    start_pages: dict[str, int]
+    """The page each story and call-out starts on, from 1 (as the contents list prints it)."""
+
+
+SAMPLE_FACTS = SampleFacts(
+    month=SAMPLE_MONTH,
+    languages=("en", "ru"),
+    pages=5,
+    page_budget=8,
+    stories=(
+        "almaty-process",
+        "family-return-karakalpakstan",
+        "migration-focal-points-retreat",
+        "border-health-security",
+        "tajikistan-migration-strategy",
+        "national-dialogue-trafficking",
+        "reintegration-survey",
+    ),
+    photos=6,
+    start_pages={
+        "almaty-process": 1,
+        "family-return-karakalpakstan": 2,
+        "migration-focal-points-retreat": 2,
+        "border-health-security": 3,
+        "tajikistan-migration-strategy": 4,
+        "national-dialogue-trafficking": 4,
+        "reintegration-survey": 5,
+    },
+)
+
+
+@pytest.fixture(scope="session")
+def sample_facts() -> SampleFacts:
+    """Return the facts of the sample issue (pages, stories, photos, start pages)."""
+    return SAMPLE_FACTS
 
 
 def copy_sample(target: Path) -> Path:
@@ -181,3 +235,12 @@ def litter(out: Path) -> list[str]:
             if path.suffix != ".lock" and path.resolve() not in current
         ]
     return sorted(path.relative_to(out).as_posix() for path in left)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add ``--update-golden``: write the golden files from this run (``make golden``)."""
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="write tests/golden/ from this run instead of comparing with it",
+    )

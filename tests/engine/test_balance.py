@@ -14,6 +14,7 @@ from bulletin.engine import balance as columns
 from bulletin.engine.balance import Piece, fill, least_height
 from bulletin.engine.tree import page_box
 from bulletin.pdf.typeset import Typesetter
+from conftest import SAMPLE_FACTS
 
 LINE = 17.6
 MARGIN_PX = 3 * 96 / 25.4  # the largest bottom margin in the documents below (3 mm)
@@ -234,7 +235,7 @@ def test_the_sample_is_balanced_at_the_heights_found_at_once(
     from bulletin.manifest.load import load_issue
 
     loaded = load_issue(sample_root, "2021-05", language=language)
-    assert typeset_issue(loaded, write=False).page_count == 5
+    assert typeset_issue(loaded, write=False).page_count == SAMPLE_FACTS.pages
     assert misses == []
 
 

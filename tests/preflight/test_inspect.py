@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from bulletin.cli import app
 from bulletin.preflight.inspect import Report, _Manifest, format_report, inspect_issue
-from conftest import REPO, SAMPLE, SAMPLE_MONTH
+from conftest import REPO, SAMPLE, SAMPLE_FACTS, SAMPLE_MONTH
 
 CASES = REPO / "tests" / "preflight" / "cases"
 ISSUE = f"issues/{SAMPLE_MONTH}/issue.yaml"
@@ -39,7 +39,8 @@ def test_sample_passes_without_errors_or_warnings(sample_report: Report) -> None
     assert sample_report.findings == ()
     assert sample_report.passed(strict=True)
     assert format_report(sample_report) == (
-        f"Preflight of {ISSUE}: 5 pages (budget 8), 7 stories\n"
+        f"Preflight of {ISSUE}: {SAMPLE_FACTS.pages} pages (budget {SAMPLE_FACTS.page_budget}), "
+        f"{len(SAMPLE_FACTS.stories)} stories\n"
         "\n"
         "No problems found: every character has a glyph, the issue keeps to its page "
         "budget, nothing runs out of its column, every photo prints at 200 ppi or more, "
