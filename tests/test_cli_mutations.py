@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from bulletin.cli import app
-from bulletin.manifest.load import _Loader
+from bulletin.manifest.safe_yaml import ManifestLoader
 from conftest import SAMPLE
 
 ISSUE = "issues/2021-05/issue.yaml"
@@ -40,7 +40,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _original() -> Any:
-    return yaml.load((SAMPLE / ISSUE).read_text(), Loader=_Loader)
+    return yaml.load((SAMPLE / ISSUE).read_text(), Loader=ManifestLoader)
 
 
 def _paths(data: Any, path: Path_ = ()) -> list[Path_]:

@@ -188,7 +188,9 @@ def check(
     --strict, warnings).
     """
     from bulletin.manifest.load import issue_languages
-    from bulletin.preflight.inspect import Depth, format_report, inspect_issue
+    from bulletin.preflight.formatting import format_report
+    from bulletin.preflight.inspect import inspect_issue
+    from bulletin.preflight.report import Depth
 
     depth: Depth = "validation" if quick else "layout"
     reports = [inspect_issue(root, month, depth=depth)]

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from bulletin.errors import ManifestError
-from bulletin.manifest import load as manifest
-from bulletin.manifest.load import MAX_MANIFEST_BYTES, MAX_NODES, load_issue
+from bulletin.manifest.load import load_issue
+from bulletin.manifest.messages import Loc
+from bulletin.manifest.safe_yaml import MAX_MANIFEST_BYTES, MAX_NODES, Builder
 from conftest import SAMPLE
 
 MANIFESTS = Path(__file__).parent / "cases"
@@ -520,15 +521,15 @@ def test_an_alias_bomb_is_refused_without_expanding_it(
     # Nine levels of ten aliases: a billion values if it were expanded. Bound
     # the work instead of the time, so that a regression fails rather than hangs.
     built = 0
-    build = manifest._Builder.build
+    build = Builder.build
 
-    def counted(self: manifest._Builder, node: object, loc: manifest.Loc) -> object:
+    def counted(self: Builder, node: object, loc: Loc) -> object:
         nonlocal built
         built += 1
         assert built <= 2 * MAX_NODES, "the alias bomb was being expanded"
         return build(self, node, loc)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(manifest._Builder, "build", counted)
+    monkeypatch.setattr(Builder, "build", counted)
     shutil.copy(MANIFESTS / "bad" / "alias_bomb.yaml", project / ISSUE)
     assert _problems(project) == [dict(BAD_ISSUES)["alias_bomb"]]
 

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 import yaml
 
-from bulletin.manifest.load import _Loader
+from bulletin.manifest.safe_yaml import ManifestLoader
 from bulletin.manifest.schema import SCHEMA_FILES, manifest_schema, write_schemas
 from conftest import REPO, SAMPLE
 
@@ -22,7 +22,7 @@ MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")
 
 def _read(path: Path) -> Any:
     # Read as an editor's YAML 1.2 language server does: dates stay text.
-    return yaml.load(path.read_text(), Loader=_Loader)
+    return yaml.load(path.read_text(), Loader=ManifestLoader)
 
 
 def _validator(name: str) -> jsonschema.Draft202012Validator:

@@ -14,7 +14,10 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from bulletin.cli import app
-from bulletin.preflight.inspect import Report, _Manifest, format_report, inspect_issue
+from bulletin.preflight.formatting import format_report
+from bulletin.preflight.inspect import inspect_issue
+from bulletin.preflight.report import Report
+from bulletin.preflight.source import ManifestText
 from conftest import REPO, SAMPLE, SAMPLE_FACTS, SAMPLE_MONTH
 
 CASES = REPO / "tests" / "preflight" / "cases"
@@ -267,7 +270,7 @@ def test_quick_check_validates_without_loading_the_layout_engine() -> None:
 def test_every_character_of_a_value_maps_to_itself_in_the_file(tmp_path: Path, source: str) -> None:
     path = tmp_path / "issue.yaml"
     path.write_bytes(source.encode())
-    manifest = _Manifest(path)
+    manifest = ManifestText(path)
     value = yaml.safe_load(source)["text"]
     lines = path.read_text().split("\n")
     for offset, char in enumerate(value):

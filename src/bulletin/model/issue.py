@@ -8,9 +8,7 @@ file system (does a photo exist?) run through the validation context, which
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
-from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -40,6 +38,16 @@ MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 MONTH = re.compile(MONTH_PATTERN)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+RESOLVE_FILE = "resolve_file"
+"""The validation context's key for the check of a file a manifest names.
+
+Its value is called as ``resolve(relative, what="photo")`` and returns the
+file's path, or raises a ``PydanticCustomError`` saying what is wrong; the
+loader (:mod:`bulletin.manifest.load`) passes one that looks in the folder of
+the manifest. Without it, paths are kept as written: models do no I/O.
+"""
 
 
 class Strict(BaseModel):
@@ -193,74 +201,10 @@ class Photo(Strict):
     @field_validator("file")
     @classmethod
     def _inside_issue(cls, value: str, info: ValidationInfo) -> str:
-        folder = (info.context or {}).get("issue_dir")
-        if folder is None:
+        resolve = (info.context or {}).get(RESOLVE_FILE)
+        if resolve is None:
             return value
-        return str(resolve_inside(Path(folder), value, what="photo"))
-
-
-def resolve_inside(folder: Path, relative: str, *, what: str) -> Path:
-    """Return ``folder/relative`` resolved, refusing paths outside ``folder`` or missing."""
-    if not relative or PurePosixPath(relative).is_absolute() or re.match(r"^[A-Za-z]:", relative):
-        raise PydanticCustomError(
-            "path_outside",
-            "'{path}' must be a path relative to the issue folder, like photos/name.jpg",
-            {"path": relative},
-        )
-    base = folder.resolve()
-    try:
-        target = (base / relative).resolve()
-        found = target.is_file()
-    except OSError as error:  # a name too long for the file system, a link loop
-        raise PydanticCustomError(
-            "path_unreadable",
-            "{what} '{path}' cannot be used ({reason}): rename the file, or correct the path",
-            {"what": what, "path": relative, "reason": error.strerror or str(error)},
-        ) from None
-    if not target.is_relative_to(base):
-        raise PydanticCustomError(
-            "path_outside",
-            "{what} '{path}' lies outside the issue folder: copy it into the folder "
-            "and refer to it from there",
-            {"what": what, "path": relative},
-        )
-    if not found:
-        near = _near_match(base, target.relative_to(base).as_posix())
-        raise PydanticCustomError(
-            "path_missing",
-            "{what} '{path}' does not exist in the issue folder"
-            + (": did you mean '{near}'?" if near else ""),
-            {"what": what, "path": relative, "near": near},
-        )
-    return target
-
-
-_MAX_LISTED = 2000
-
-
-def _near_match(base: Path, wanted: str) -> str | None:
-    """Return the file under ``base`` that ``wanted`` most likely means, if one stands out.
-
-    Catches what the eye misses: a difference of case (``Photos/Istanbul.JPG``),
-    another extension (``.jpeg``, ``.png``) or a slip of a letter or two.
-    """
-    files: list[str] = []
-    for path in base.rglob("*"):
-        if len(files) >= _MAX_LISTED:
-            break
-        if path.is_file() and not path.name.startswith("."):
-            files.append(path.relative_to(base).as_posix())
-    folded = wanted.casefold()
-    same_case = [name for name in files if name.casefold() == folded]
-    stem = PurePosixPath(folded).with_suffix("").as_posix()
-    other_suffix = [
-        name for name in files if PurePosixPath(name.casefold()).with_suffix("").as_posix() == stem
-    ]
-    if found := same_case or other_suffix:
-        return sorted(found)[0]
-    by_folded = {name.casefold(): name for name in files}
-    close = difflib.get_close_matches(folded, list(by_folded), n=1, cutoff=0.8)
-    return by_folded[close[0]] if close else None
+        return str(resolve(value, what="photo"))
 
 
 class StoryLayout(Strict):
@@ -611,10 +555,10 @@ class Publication(Strict):
     @field_validator("logo")
     @classmethod
     def _logo_inside(cls, value: str | None, info: ValidationInfo) -> str | None:
-        folder = (info.context or {}).get("issues_dir")
-        if value is None or folder is None:
+        resolve = (info.context or {}).get(RESOLVE_FILE)
+        if value is None or resolve is None:
             return value
-        return str(resolve_inside(Path(folder), value, what="logo"))
+        return str(resolve(value, what="logo"))
 
 
 # ---- Translations ---------------------------------------------------------

@@ -1,0 +1,154 @@
+"""Check 5, text hygiene: typing slips the schema cannot catch (spaces, quotes, brackets)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+
+from bulletin.preflight.report import Finding
+from bulletin.preflight.source import IssueText
+
+# Parts of a text that are addresses or code, not prose: masked before the checks.
+_NOT_PROSE = re.compile(
+    r"`[^`\n]*`"  # inline code
+    r"|(?<=\]\()[^)\s]*(?:\s+\"[^\"]*\")?(?=\))"  # Markdown link target and title
+    r"|(?<=<)[^<>\s]+(?=>)"  # autolink
+    r"|\b(?:https?://|mailto:|www\.)\S+"  # bare address
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # email
+)
+_MASK = "\x00"
+_DOUBLED_SPACE = re.compile(r"(?<=\S) {2,}(?=\S)")
+_DOUBLED_PUNCTUATION = re.compile(r"(?<!\.)\.\.(?!\.)|([,;:!?])\1+")
+_SPACE_BEFORE = re.compile(r"(?<=\S)[ \t]+([,.;:!?])(?=[\s)\]\u201d\u2019\"']|$)")
+_STRAIGHT_QUOTE = re.compile(r"[\"']")
+_WORD = re.compile(r"[^\W\d_]+")
+# Typographic quotes, named: several look alike in an editor.
+_LSQUO, _RSQUO, _LDQUO, _RDQUO = "\u2018", "\u2019", "\u201c", "\u201d"
+_OPENERS = " \t\n([{/\u2013\u2014" + _LSQUO + _LDQUO + _MASK
+_PAIRS = {"(": ")", "[": "]", "{": "}"}
+_QUOTES = {_LDQUO: _RDQUO, _LSQUO: _RSQUO}
+_ENUMERATOR = re.compile(r"(?:^|\s)\w{1,2}$")
+
+
+def _mask(text: str) -> str:
+    return _NOT_PROSE.sub(lambda m: _MASK * len(m.group()), text)
+
+
+def check_text(issue: IssueText) -> Iterator[Finding]:
+    """Return a warning for each typing slip in the prose: spaces, punctuation, quotes, brackets."""
+    prose = [f for f in issue.fields if f.kind in {"prose", "markdown"}]
+    masked = {f: _mask(f.text) for f in prose}
+    words: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
+    for text in masked.values():
+        found = [(m.group().casefold(), m) for m in _WORD.finditer(text)]
+        words.update(word for word, _ in found)
+        pairs.update((a, b) for (a, _), (b, _) in _split_candidates(text, found))
+    english = issue.loaded.publication.language.split("-")[0] == "en"
+    for item in prose:
+        text = masked[item]
+        slips = [
+            *_typing_slips(text),
+            *_split_words(text, words, pairs),
+            *_unbalanced(text, quotes=english),
+        ]
+        seen: dict[str, list[int]] = {}
+        for offset, message in sorted(slips):
+            seen.setdefault(message, []).append(offset)
+        for message, offsets in seen.items():
+            times = f" ({len(offsets)} times in this field)" if len(offsets) > 1 else ""
+            problem = issue.problem(
+                item.loc, message + times, publication=item.publication, offset=offsets[0]
+            )
+            yield Finding("warning", "text", item.story, problem)
+
+
+def _typing_slips(text: str) -> Iterator[tuple[int, str]]:
+    for match in _DOUBLED_SPACE.finditer(text):
+        yield match.start(), "doubled space — write one"
+    for match in _DOUBLED_PUNCTUATION.finditer(text):
+        marks = match.group()
+        yield match.start(), f'doubled punctuation "{marks}" — write one "{marks[0]}"'
+    for match in _SPACE_BEFORE.finditer(text):
+        yield match.start(), f'space before "{match.group(1)}" — remove it'
+    for match in _STRAIGHT_QUOTE.finditer(text):
+        at = match.start()
+        before = text[at - 1] if at else " "
+        after = text[at + 1] if at + 1 < len(text) else " "
+        if match.group() == '"':
+            curly = _LDQUO if before in _OPENERS else _RDQUO
+            yield at, f'straight quote " — write {curly}'
+        elif before.isalnum() and after.isalpha():
+            yield at, f"straight apostrophe ' — write {_RSQUO}"
+        else:
+            yield at, f"straight quote ' — write {_LSQUO if before in _OPENERS else _RSQUO}"
+
+
+def _split_candidates(
+    text: str, words: Sequence[tuple[str, re.Match[str]]]
+) -> Iterator[tuple[tuple[str, re.Match[str]], tuple[str, re.Match[str]]]]:
+    """Yield neighbouring words separated by a single blank, both of two letters or more."""
+    for first, second in itertools.pairwise(words):
+        gap = text[first[1].end() : second[1].start()]
+        if gap in {" ", "\n"} and len(first[0]) > 1 and len(second[0]) > 1:
+            yield first, second
+
+
+def _split_words(
+    text: str, words: Counter[str], pairs: Counter[tuple[str, str]]
+) -> Iterator[tuple[int, str]]:
+    """Yield words split by a stray blank: "fam ily" where "family" is written elsewhere.
+
+    Hyphenation dictionaries hold patterns, not words, and would accept almost
+    any pair; the issue's own words tell a split word from two real ones.
+    """
+    found = [(m.group().casefold(), m) for m in _WORD.finditer(text)]
+    for (a, first), (b, second) in _split_candidates(text, found):
+        joined = a + b
+        alone = min(words[a] - pairs[a, b], words[b] - pairs[a, b])
+        if words[joined] and alone == 0:
+            shown = f"{first.group()} {second.group()}"
+            fixed = first.group() + second.group()
+            yield (
+                first.start(),
+                f'"{shown}" looks like one word split by a stray space ("{joined}" appears '
+                f'elsewhere in the issue) — write "{fixed}"',
+            )
+
+
+def _unbalanced(text: str, *, quotes: bool) -> Iterator[tuple[int, str]]:
+    closers = {close: open_ for open_, close in _PAIRS.items()}
+    if quotes:
+        closers[_RDQUO] = _LDQUO
+    stacks: dict[str, list[int]] = {opener: [] for opener in (*_PAIRS, *_QUOTES)}
+    for at, char in enumerate(text):
+        if char in _PAIRS or (quotes and char in _QUOTES):
+            stacks[char].append(at)
+        elif quotes and char == _RSQUO and stacks[_LSQUO]:
+            stacks[_LSQUO].pop()  # else an apostrophe
+        elif char in closers:
+            opener = closers[char]
+            if stacks[opener]:
+                stacks[opener].pop()
+            elif not (char == ")" and _ENUMERATOR.search(text, 0, at)):
+                kind = "bracket" if opener in _PAIRS else "quote"
+                yield (
+                    at,
+                    (
+                        f'unbalanced {kind}: "{char}" closes nothing — add "{opener}" before it '
+                        "or remove it"
+                    ),
+                )
+    for opener, positions in stacks.items():
+        kind = "bracket" if opener in _PAIRS else "quote"
+        closer = _PAIRS.get(opener) or _QUOTES[opener]
+        for at in positions:
+            yield (
+                at,
+                (
+                    f'unbalanced {kind}: "{opener}" is never closed — close it with "{closer}" '
+                    "or remove it"
+                ),
+            )
