@@ -155,6 +155,12 @@ class Server:
 
 
 @pytest.fixture
+def recorder() -> Recorder:
+    """Return a recording handler for a server a test starts itself."""
+    return Recorder()
+
+
+@pytest.fixture
 def smtp_server() -> Iterator[Server]:
     """Start a plain SMTP server (no login) on a free port of 127.0.0.1."""
     recorder = Recorder()
