@@ -64,9 +64,6 @@ MANIFEST_CASES = {
         "it would print as an empty box — replace it or remove it",
     ],
     "text_hygiene": [
-        f"{ISSUE}:5:22: warning: stories[0].kicker: straight quote ' — write ’",
-        f'{ISSUE}:7:31: warning: stories[0].standfirst: straight quote " — write “',
-        f'{ISSUE}:7:38: warning: stories[0].standfirst: straight quote " — write ”',
         f"{ISSUE}:10:47: warning: stories[0].body: doubled space — write one",
         f'{ISSUE}:10:79: warning: stories[0].body: doubled punctuation ".." — write one "."',
         f'{ISSUE}:11:25: warning: stories[0].body: "fam ily" looks like one word split by a '
@@ -76,6 +73,12 @@ MANIFEST_CASES = {
         'close it with ")" or remove it',
         f'{ISSUE}:19:19: warning: stories[0].photos[0].caption: unbalanced quote: "“" is never '
         'closed — close it with "”" or remove it',
+    ],
+    # The build sets straight quotes, dashes and ellipses: only a quote it
+    # cannot close is told, as it would print. Uzbek letters are letters.
+    "quotes": [
+        f'{ISSUE}:10:11: warning: stories[0].body: unbalanced quote: "“" is never closed — '
+        'close it with "”" or remove it',
     ],
     "links": [
         f'{ISSUE}:8:33: warning: stories[0].body: link "http://www.iom.int/hotline" is not '
@@ -113,7 +116,7 @@ def test_report_groups_findings_under_their_story(project: Path) -> None:
 
 def test_warnings_fail_only_when_strict(project: Path) -> None:
     report = inspect_issue(_use_case(project, "text_hygiene"), SAMPLE_MONTH, depth="manifests")
-    assert (report.errors, report.warnings) == (0, 9)
+    assert (report.errors, report.warnings) == (0, 6)
     assert report.passed()
     assert not report.passed(strict=True)
 
@@ -314,3 +317,33 @@ def test_language_edition_is_checked_where_its_text_is_written(project: Path) ->
     ), lines
     # The English edition is untouched by the Russian file's mistakes.
     assert inspect_issue(project, SAMPLE_MONTH, depth="manifests").findings == ()
+
+
+@pytest.mark.parametrize(
+    ("title", "findings"),
+    [
+        # Straight quotes the build sets as « » and „ “: nothing to tell.
+        ("'Проект \"Мост\" в Стамбуле'", []),
+        ("«Проект „Мост“ в Стамбуле»", []),
+        # One left open is told as the mark the build would print.
+        (
+            "'Проект \"Мост в Стамбуле'",
+            [
+                "issues/2021-05/issue.ru.yaml:6:20: warning: stories[0].title: unbalanced "
+                'quote: "«" is never closed — close it with "»" or remove it'
+            ],
+        ),
+    ],
+)
+def test_russian_quotes_are_checked_as_printed(
+    project: Path, title: str, findings: list[str]
+) -> None:
+    path = project / "issues" / SAMPLE_MONTH / "issue.ru.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(
+        "title: Шестое совещание старших должностных лиц Алматинского процесса в Стамбуле",
+        f"title: {title}",
+    )
+    path.write_text(text, encoding="utf-8")
+    report = inspect_issue(project, SAMPLE_MONTH, depth="manifests", language="ru")
+    assert [str(finding) for finding in report.findings] == findings

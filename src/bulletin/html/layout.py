@@ -18,6 +18,7 @@ from markupsafe import Markup
 from bulletin.errors import BulletinError, display_path
 from bulletin.fit import DEFAULT_PHOTO_MM, Fit
 from bulletin.html.contract import check_html
+from bulletin.html.typography import typeset_html
 from bulletin.i18n import babel_locale
 from bulletin.manifest.load import LoadedIssue
 from bulletin.model.issue import Credit, PartialDate, Photo, Stats, Story
@@ -63,7 +64,8 @@ def render_html(
         context["blocks"] = [block for block in context["blocks"] if block["id"] in blocks]
     sheet = edition_stylesheet(loaded, edition) if edition else None
     context["edition_stylesheets"] = [sheet] if sheet else []
-    html = template.render(context)
+    # Typography is set on the text as printed, never in the manifests.
+    html = typeset_html(template.render(context), loaded.language)
     entry = display_path(loaded.root, layout_dir / ENTRY_TEMPLATE)
     check_html(html, entry, [block["id"] for block in context["blocks"]])
     return html

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
+from bulletin.html.typography import convention, curl_quotes
 from bulletin.preflight.report import Finding
 from bulletin.preflight.source import IssueText
 
@@ -22,13 +23,10 @@ _MASK = "\x00"
 _DOUBLED_SPACE = re.compile(r"(?<=\S) {2,}(?=\S)")
 _DOUBLED_PUNCTUATION = re.compile(r"(?<!\.)\.\.(?!\.)|([,;:!?])\1+")
 _SPACE_BEFORE = re.compile(r"(?<=\S)[ \t]+([,.;:!?])(?=[\s)\]\u201d\u2019\"']|$)")
-_STRAIGHT_QUOTE = re.compile(r"[\"']")
 _WORD = re.compile(r"[^\W\d_]+")
+_PAIRS = {"(": ")", "[": "]", "{": "}"}
 # Typographic quotes, named: several look alike in an editor.
 _LSQUO, _RSQUO, _LDQUO, _RDQUO = "\u2018", "\u2019", "\u201c", "\u201d"
-_OPENERS = " \t\n([{/\u2013\u2014" + _LSQUO + _LDQUO + _MASK
-_PAIRS = {"(": ")", "[": "]", "{": "}"}
-_QUOTES = {_LDQUO: _RDQUO, _LSQUO: _RSQUO}
 _ENUMERATOR = re.compile(r"(?:^|\s)\w{1,2}$")
 
 
@@ -37,7 +35,10 @@ def _mask(text: str) -> str:
 
 
 def check_text(issue: IssueText) -> Iterator[Finding]:
-    """Return a warning for each typing slip in the prose: spaces, punctuation, quotes, brackets."""
+    """Return a warning for each typing slip in the prose: spaces, punctuation, quotes, brackets.
+
+    Straight quotes, ``--`` and ``...`` are not slips: the build sets them (html.typography).
+    """
     prose = [f for f in issue.fields if f.kind in {"prose", "markdown"}]
     masked = {f: _mask(f.text) for f in prose}
     words: Counter[str] = Counter()
@@ -46,13 +47,15 @@ def check_text(issue: IssueText) -> Iterator[Finding]:
         found = [(m.group().casefold(), m) for m in _WORD.finditer(text)]
         words.update(word for word, _ in found)
         pairs.update((a, b) for (a, _), (b, _) in _split_candidates(text, found))
-    english = issue.loaded.publication.language.split("-")[0] == "en"
+    language = issue.loaded.language
     for item in prose:
         text = masked[item]
         slips = [
             *_typing_slips(text),
             *_split_words(text, words, pairs),
-            *_unbalanced(text, quotes=english),
+            # The build sets straight quotes as the language wants (html/typography):
+            # check the quotes it will print.
+            *_unbalanced(curl_quotes(text, language), _quote_pairs(language)),
         ]
         seen: dict[str, list[int]] = {}
         for offset, message in sorted(slips):
@@ -73,17 +76,6 @@ def _typing_slips(text: str) -> Iterator[tuple[int, str]]:
         yield match.start(), f'doubled punctuation "{marks}" — write one "{marks[0]}"'
     for match in _SPACE_BEFORE.finditer(text):
         yield match.start(), f'space before "{match.group(1)}" — remove it'
-    for match in _STRAIGHT_QUOTE.finditer(text):
-        at = match.start()
-        before = text[at - 1] if at else " "
-        after = text[at + 1] if at + 1 < len(text) else " "
-        if match.group() == '"':
-            curly = _LDQUO if before in _OPENERS else _RDQUO
-            yield at, f'straight quote " — write {curly}'
-        elif before.isalnum() and after.isalpha():
-            yield at, f"straight apostrophe ' — write {_RSQUO}"
-        else:
-            yield at, f"straight quote ' — write {_LSQUO if before in _OPENERS else _RSQUO}"
 
 
 def _split_candidates(
@@ -118,21 +110,40 @@ def _split_words(
             )
 
 
-def _unbalanced(text: str, *, quotes: bool) -> Iterator[tuple[int, str]]:
-    closers = {close: open_ for open_, close in _PAIRS.items()}
-    if quotes:
-        closers[_RDQUO] = _LDQUO
-    stacks: dict[str, list[int]] = {opener: [] for opener in (*_PAIRS, *_QUOTES)}
+def _quote_pairs(language: str) -> dict[str, str]:
+    """Return the quotation marks checked for balance in ``language``, opening to closing."""
+    rules = convention(language)
+    # English quotes are common in any language; the language's own come first.
+    return {
+        rules.quotes[0]: rules.quotes[1],
+        rules.inner[0]: rules.inner[1],
+        **{_LDQUO: _RDQUO, _LSQUO: _RSQUO},
+    }
+
+
+def _unbalanced(text: str, quotes: dict[str, str]) -> Iterator[tuple[int, str]]:
+    """Yield the brackets and quotes of ``text`` that close nothing or are never closed."""
+    pairs = {**_PAIRS, **{open_: close for open_, close in quotes.items() if open_ != close}}
+    closers: dict[str, list[str]] = {}
+    for open_, close in pairs.items():
+        closers.setdefault(close, []).append(open_)
+    stacks: dict[str, list[int]] = {opener: [] for opener in pairs}
     for at, char in enumerate(text):
-        if char in _PAIRS or (quotes and char in _QUOTES):
+        before = text[at - 1] if at else ""
+        after = text[at + 1] if at + 1 < len(text) else ""
+        if char in (_LSQUO, _RSQUO) and before.isalpha() and after.isalpha():
+            continue  # a letter, as the Uzbek ‘ of G‘ijduvon, or an apostrophe
+        # A mark that may close closes what is open ("„" in Russian is closed by "“").
+        opened = [o for o in closers.get(char, ()) if stacks[o]]
+        if opened:
+            stacks[max(opened, key=lambda o: stacks[o][-1])].pop()
+        elif char in pairs:
             stacks[char].append(at)
-        elif quotes and char == _RSQUO and stacks[_LSQUO]:
-            stacks[_LSQUO].pop()  # else an apostrophe
+        elif char == _RSQUO:
+            continue  # an apostrophe: "migrants’ rights"
         elif char in closers:
-            opener = closers[char]
-            if stacks[opener]:
-                stacks[opener].pop()
-            elif not (char == ")" and _ENUMERATOR.search(text, 0, at)):
+            opener = closers[char][0]
+            if not (char == ")" and _ENUMERATOR.search(text, 0, at)):
                 kind = "bracket" if opener in _PAIRS else "quote"
                 yield (
                     at,
@@ -143,7 +154,7 @@ def _unbalanced(text: str, *, quotes: bool) -> Iterator[tuple[int, str]]:
                 )
     for opener, positions in stacks.items():
         kind = "bracket" if opener in _PAIRS else "quote"
-        closer = _PAIRS.get(opener) or _QUOTES[opener]
+        closer = pairs[opener]
         for at in positions:
             yield (
                 at,
