@@ -420,3 +420,30 @@ def test_measures_that_are_not_sound_are_measured_again(
 
     assert again.path.read_bytes() == sample_editions["email"].path.read_bytes()
     assert json.loads(path.read_text())["blocks"], "the sound measures are kept again"
+
+
+def test_library_photo_credit_and_call_out_without_kicker_print(
+    project: Path, tmp_path: Path
+) -> None:
+    """A credit with a licence and a year, a call-out with no kicker, read back from the PDF."""
+    manifest = project / "issues" / SAMPLE_MONTH / "issue.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    text = text.replace(
+        "          by: IOM\n          place: Istanbul\n          date: 2021-05-26\n",
+        "          by: Jane Doe\n          date: 2019\n          licence: CC BY 4.0\n",
+    ).replace("    kicker: Survey results\n", "")
+    manifest.write_text(text, encoding="utf-8")
+
+    [result] = build_issue(project, SAMPLE_MONTH, tmp_path / "out", language="en", edition="email")
+
+    document = pdfium.PdfDocument(result.path)
+    try:
+        printed = " ".join(
+            " ".join(document[index].get_textpage().get_text_range().split())
+            for index in range(len(document))
+        )
+    finally:
+        document.close()
+    assert "Photo by Jane Doe, 2019, CC BY 4.0" in printed
+    assert "SURVEY RESULTS" not in printed
+    assert "Returned migrants rate their reintegration sessions" in printed

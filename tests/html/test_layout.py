@@ -207,7 +207,10 @@ def test_title_with_markup_is_escaped(project: Path) -> None:
 
     assert _all(document, "script") == []
     assert _all(document, "article b") == []
-    assert _text(_one(document, "#almaty-process h2.headline")) == title
+    # Printed as text, with the quotes set as English sets them.
+    assert _text(_one(document, "#almaty-process h2.headline")) == (
+        "<script>alert(“x”)</script> & <b>more</b>"
+    )
     assert _text(_one(document, "head > title")) == "IOM Central Asia Bulletin — May 2021"
 
 
@@ -224,7 +227,7 @@ def test_raw_html_in_a_story_body_is_not_passed_through(project: Path) -> None:
 
     assert _all(document, "script, .raw, div.body b") == []
     assert paragraphs[:2] == [
-        '<div class="raw"><script>alert(1)</script></div>',
+        "<div class=”raw”><script>alert(1)</script></div>",
         "Before <b>bold</b> after.",
     ]
 
@@ -278,9 +281,67 @@ def test_template_using_an_undefined_name_fails(
             "Photo by Jane Doe/IOM, Bishkek, December 1, 2021",
             id="first-of-month",
         ),
+        pytest.param(
+            {"by": "Jane Doe", "date": "2021", "licence": "CC BY 4.0"},
+            "Photo by Jane Doe, 2021, CC BY 4.0",
+            id="year-and-licence",
+        ),
+        pytest.param(
+            {"by": "Jane Doe", "licence": "CC BY 4.0"},
+            "Photo by Jane Doe, CC BY 4.0",
+            id="library-photo",
+        ),
+        pytest.param({"by": "IOM", "place": "Osh"}, "Photo by IOM, Osh", id="no-date"),
+        pytest.param({"by": "IOM", "date": "2021-05"}, "Photo by IOM, May 2021", id="no-place"),
     ],
 )
 def test_format_credit(credit: dict[str, str], expected: str) -> None:
     pattern = LABELS["en"]["credit"]
 
     assert format_credit(Credit.model_validate(credit), "en", pattern) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "pattern", "expected"),
+    [
+        ("ru", LABELS["ru"]["credit"], "Фото: МОМ, 2021, CC BY 4.0"),
+        # A pattern of the publication's own that starts with a part left out.
+        ("kk", "{place}, {date} · {by}", "2021 · МОМ, CC BY 4.0"),
+    ],
+)
+def test_format_credit_leaves_out_what_is_not_given(
+    language: str, pattern: str, expected: str
+) -> None:
+    credit = Credit.model_validate({"by": "МОМ", "date": 2021, "licence": "CC BY 4.0"})
+
+    assert format_credit(credit, language, pattern) == expected
+
+
+LEAD_CREDIT = (
+    "        credit:\n          by: IOM\n          place: Istanbul\n          date: 2021-05-26\n"
+)
+STATS_KICKER = "    kicker: Survey results\n"
+
+
+def test_library_photo_credit_and_stats_without_kicker(project: Path) -> None:
+    """A credit with a licence but no place or date; a call-out with no kicker."""
+    issue = project / "issues" / SAMPLE_MONTH / "issue.yaml"
+    _replace_once(
+        issue,
+        LEAD_CREDIT,
+        "        credit:\n          by: Jane Doe\n          licence: CC BY 4.0\n",
+    )
+    _replace_once(issue, STATS_KICKER, "")
+
+    document = _parse(render_html(load_issue(project, SAMPLE_MONTH)))
+
+    lead = _one(document, "#almaty-process > figure.lead .credit")
+    assert _text(lead) == "Photo by Jane Doe, CC BY 4.0"
+    stats = _one(document, "main > section.stats#reintegration-survey")
+    assert _all(stats, ".kicker") == []
+    assert _text(_one(stats, "h2.headline")) == (
+        "Returned migrants rate their reintegration sessions"
+    )
+    entry = _one(document, 'nav.contents a[href="#reintegration-survey"]')
+    assert _all(entry, ".contents-kicker") == []
+    assert _text(entry) == "Returned migrants rate their reintegration sessions"

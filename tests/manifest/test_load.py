@@ -132,7 +132,8 @@ def test_every_issue_in_the_repository_validates(sample_root: Path, month: str) 
             [("2021-05/issue.yaml", "date: 2021-05-26", "date: 26.05.2021")],
             [
                 f"{ISSUE}:19:17: stories[0].photos[0].credit.date: '26.05.2021' is not a date: "
-                'write YYYY-MM-DD (2021-05-26) or, for a month, YYYY-MM in quotes ("2021-05")'
+                'write YYYY-MM-DD (2021-05-26), or YYYY-MM in quotes for a month ("2021-05"), '
+                "or YYYY for a year (2021)"
             ],
             id="bad-date-form",
         ),

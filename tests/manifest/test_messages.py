@@ -57,8 +57,8 @@ BAD_ISSUES = [
         "date_in_wrong_form",
         (
             "issues/2021-05/issue.yaml:18:17: stories[0].photos[0].credit.date: '26/05/2021' is "
-            "not a date: write YYYY-MM-DD (2021-05-26) or, for a month, YYYY-MM in quotes "
-            '("2021-05")'
+            "not a date: write YYYY-MM-DD (2021-05-26), or YYYY-MM in quotes for a month "
+            '("2021-05"), or YYYY for a year (2021)'
         ),
     ),
     (
@@ -105,8 +105,8 @@ BAD_ISSUES = [
         "impossible_date",
         (
             "issues/2021-05/issue.yaml:18:17: stories[0].photos[0].credit.date: '2021-02-30' is "
-            "not a date: write YYYY-MM-DD (2021-05-26) or, for a month, YYYY-MM in quotes "
-            '("2021-05")'
+            "not a date: write YYYY-MM-DD (2021-05-26), or YYYY-MM in quotes for a month "
+            '("2021-05"), or YYYY for a year (2021)'
         ),
     ),
     (
@@ -442,8 +442,8 @@ def test_every_problem_in_a_manifest_is_reported_at_once(project: Path) -> None:
         ),
         (
             "issues/2021-05/issue.yaml:18:17: stories[0].photos[0].credit.date: '26.05.2021' is "
-            "not a date: write YYYY-MM-DD (2021-05-26) or, for a month, YYYY-MM in quotes "
-            '("2021-05")'
+            "not a date: write YYYY-MM-DD (2021-05-26), or YYYY-MM in quotes for a month "
+            '("2021-05"), or YYYY for a year (2021)'
         ),
         (
             "issues/2021-05/issue.yaml:22:9: stories[1].id: 'Family return' is not valid: use "
@@ -457,7 +457,7 @@ def test_every_problem_in_a_manifest_is_reported_at_once(project: Path) -> None:
         ),
         (
             "issues/2021-05/issue.yaml:67:17: stories[3].photos[0].credit: must be a group of "
-            "fields (by, place, date) on lines indented below it, not 'IOM, Tashkent'"
+            "fields (by, place, date, licence) on lines indented below it, not 'IOM, Tashkent'"
         ),
         (
             "issues/2021-05/issue.yaml:91:11: stories[5].body: link 'javascript:void(0)' is not "

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bulletin.errors import ManifestError
+from bulletin.html.layout import format_credit
 from bulletin.manifest.load import issue_languages, load_issue
 from bulletin.model.issue import Stats, Story
 from conftest import SAMPLE_MONTH
@@ -160,4 +161,42 @@ def test_unknown_language_without_labels_says_what_to_add(project: Path) -> None
 def test_missing_edition_file(project: Path) -> None:
     assert _messages(project, "tg") == [
         "issues/2021-05/issue.tg.yaml: there is no tg edition of this issue: create issue.tg.yaml"
+    ]
+
+
+# ---- Credits of library photos: no place, a year, a licence -----------------------
+
+ISSUE = "issues/2021-05/issue.yaml"
+LEAD_PLACE = "          place: Istanbul\n          date: 2021-05-26\n"
+
+
+def test_credit_without_place_is_translated_without_one(project: Path) -> None:
+    _edit(project, ISSUE, LEAD_PLACE, '          date: "2021"\n          licence: CC BY 4.0\n')
+    _edit(project, ISSUE_RU, "          by: МОМ\n          place: Стамбул\n", "          by: МОМ\n")
+
+    loaded = load_issue(project, SAMPLE_MONTH, language="ru")
+
+    lead = loaded.issue.stories[0]
+    assert isinstance(lead, Story)
+    assert format_credit(lead.photos[0].credit, "ru", loaded.labels["credit"]) == (
+        "Фото: МОМ, 2021, CC BY 4.0"
+    )
+
+
+def test_translated_place_where_the_source_has_none(project: Path) -> None:
+    _edit(project, ISSUE, LEAD_PLACE, "          date: 2021-05-26\n")
+
+    assert _messages(project) == [
+        f"{ISSUE_RU}:15:11: stories.almaty-process.photos[0].credit.place: "
+        "the source has no place here: remove it"
+    ]
+
+
+def test_untranslated_credit_without_place_asks_for_by_only(project: Path) -> None:
+    _edit(project, ISSUE, LEAD_PLACE, "          date: 2021-05-26\n")
+    _edit(project, ISSUE_RU, "        credit:\n          by: МОМ\n          place: Стамбул\n", "")
+
+    assert _messages(project) == [
+        f"{ISSUE_RU}:12:9: stories.almaty-process.photos[0]: 'credit' is not translated: "
+        "add credit with by"
     ]

@@ -11,8 +11,8 @@ from pydantic import ValidationError
 from bulletin.model.issue import Issue, PartialDate, Photo, Story
 
 NOT_A_DATE = (
-    "'{value}' is not a date: write YYYY-MM-DD (2021-05-26) or, for a month, "
-    'YYYY-MM in quotes ("2021-05")'
+    "'{value}' is not a date: write YYYY-MM-DD (2021-05-26), or YYYY-MM in quotes for a "
+    'month ("2021-05"), or YYYY for a year (2021)'
 )
 
 
@@ -42,6 +42,8 @@ def _story(story_id: str, **changes: Any) -> dict[str, Any]:
         pytest.param("2021-05-26", (2021, 5, 26), id="day"),
         pytest.param("2021-05", (2021, 5, None), id="month"),
         pytest.param(" 2021-05 ", (2021, 5, None), id="month-with-spaces"),
+        pytest.param("2021", (2021, None, None), id="year"),
+        pytest.param(2021, (2021, None, None), id="year-unquoted"),
         pytest.param(dt.date(2021, 5, 26), (2021, 5, 26), id="date-object"),
         pytest.param(dt.datetime(2021, 5, 26, 14, 30), (2021, 5, 26), id="datetime-object"),
     ],
@@ -59,6 +61,7 @@ def test_partial_date_keeps_the_precision_it_is_given(
     [
         pytest.param("2021-05-26", dt.date(2021, 5, 26), id="day"),
         pytest.param("2021-05", dt.date(2021, 5, 1), id="month"),
+        pytest.param("2021", dt.date(2021, 1, 1), id="year"),
     ],
 )
 def test_partial_date_first_day(value: str, first_day: dt.date) -> None:
@@ -75,6 +78,8 @@ def test_partial_date_first_day(value: str, first_day: dt.date) -> None:
         pytest.param("26.05.2021", id="day-first"),
         pytest.param("May 2021", id="words"),
         pytest.param(20210526, id="number"),
+        pytest.param("21", id="two-digit-year"),
+        pytest.param(True, id="boolean"),
     ],
 )
 def test_partial_date_refuses_other_forms(value: object) -> None:

@@ -7,6 +7,7 @@ the templates under ``layouts/<name>/`` only place what they are given.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
@@ -123,7 +124,7 @@ def build_context(
         "footer_label": f"{publication.name} · {month_label}",
         "description": f"{publication.name}, {month_label}: "
         + "; ".join(block.title for block in issue.stories),
-        "keywords": ", ".join(dict.fromkeys(block.kicker for block in issue.stories)),
+        "keywords": ", ".join(dict.fromkeys(b.kicker for b in issue.stories if b.kicker)),
         "created": issue.date.isoformat(),
         "colors": {
             "primary": publication.colors.primary,
@@ -132,7 +133,12 @@ def build_context(
         },
         "labels": labels,
         "toc": [
-            {"id": b.id, "kicker": b.kicker, "title": b.title, "page": (pages or {}).get(b.id, 0)}
+            {
+                "id": b.id,
+                "kicker": b.kicker or "",
+                "title": b.title,
+                "page": (pages or {}).get(b.id, 0),
+            }
             for b in issue.stories
         ],
         "blocks": blocks,
@@ -149,14 +155,43 @@ def build_context(
 
 
 def format_credit(credit: Credit, language: str, pattern: str) -> str:
-    """Return the credit line, "Photo by IOM, Istanbul, May 26, 2021", after ``pattern``."""
-    date = format_partial_date(credit.date, language)
-    return pattern.format(by=credit.by, place=credit.place, date=date)
+    """Return the credit line, "Photo by IOM, Istanbul, May 26, 2021", after ``pattern``.
+
+    A part the credit does not give (no place, no date) is left out with the
+    separator before it ("Photo by Jane Doe, 2021"); a licence follows the
+    line ("Photo by Jane Doe, CC BY 4.0").
+    """
+    date = format_partial_date(credit.date, language) if credit.date else None
+    parts = {"by": credit.by, "place": credit.place, "date": date}
+    line = _PLACEHOLDER.sub(
+        lambda match: str(parts.get(match["name"]) or ""),
+        _drop_absent(pattern, {name for name, value in parts.items() if not value}),
+    )
+    return f"{line}, {credit.licence}" if credit.licence else line
+
+
+_PLACEHOLDER = re.compile(r"\{(?P<name>\w+)\}")
+_SEPARATOR = r"[ \t]*[,;/·–—:]?[ \t]*"
+
+
+def _drop_absent(pattern: str, absent: set[str]) -> str:
+    """Return ``pattern`` without the placeholders in ``absent`` and their separators."""
+    for name in sorted(absent):
+        field = re.escape("{" + name + "}")
+        # The separator before it goes ("{by}, {place}" → "{by}"), or, for the
+        # first of the line, the one after it ("{place}, {date}" → "{date}").
+        before = re.compile(rf"(?<=\S){_SEPARATOR}{field}")
+        pattern, found = before.subn("", pattern, count=1)
+        if not found:
+            pattern = re.sub(rf"{field}{_SEPARATOR}", "", pattern, count=1)
+    return pattern
 
 
 def format_partial_date(date: PartialDate, language: str) -> str:
-    """Return ``date`` written out in ``language``, to the day or to the month."""
+    """Return ``date`` written out in ``language``, to the day, the month or the year."""
     locale = babel_locale(language)
+    if date.month is None:
+        return format_skeleton("y", date.first_day, locale=locale)
     if date.day is None:
         return format_skeleton("yMMMM", date.first_day, locale=locale)
     return format_date(date.first_day, format="long", locale=locale)
@@ -211,7 +246,7 @@ def _stats(stats: Stats) -> dict[str, Any]:
     return {
         "kind": "stats",
         "id": stats.id,
-        "kicker": stats.kicker,
+        "kicker": stats.kicker or "",
         "title": stats.title,
         "intro": _markdown(stats.intro),
         "figures": [{"value": f.value, "label": f.label} for f in stats.figures],

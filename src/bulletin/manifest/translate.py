@@ -135,7 +135,8 @@ def _story(merge: _Merge, story: Story, text: BlockText, loc: Loc) -> Story:
         credit_words = words.credit
         if credit_words is None:
             if not merge.fallback:
-                merge.gap(where, "'credit' is not translated: add credit with by and place")
+                words_ = "by and place" if credit.place else "by"
+                merge.gap(where, f"'credit' is not translated: add credit with {words_}")
         else:
             credit = credit.model_copy(
                 update={

@@ -36,6 +36,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 """An issue's month, ``YYYY-MM``: its folder's name and its manifest's ``month``."""
 MONTH = re.compile(MONTH_PATTERN)
+_YEAR = re.compile(r"^(\d{4})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
@@ -116,12 +117,12 @@ Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 
 
 class PartialDate(BaseModel):
-    """A date known to the day (``2021-05-26``) or only to the month (``2021-05``)."""
+    """A date known to the day (``2021-05-26``), the month (``2021-05``) or the year (``2021``)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     year: int
-    month: int
+    month: int | None = None
     day: int | None = None
 
     @model_validator(mode="before")
@@ -131,8 +132,12 @@ class PartialDate(BaseModel):
             value = value.date()
         if isinstance(value, dt.date):
             return {"year": value.year, "month": value.month, "day": value.day}
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)  # date: 2021, a year alone, unquoted
         if isinstance(value, str):
             text = value.strip()
+            if match := _YEAR.match(text):
+                return {"year": int(match[1])}
             if match := _DAY.match(text):
                 year, month, day = (int(part) for part in match.groups())
                 try:
@@ -147,7 +152,9 @@ class PartialDate(BaseModel):
             try:
                 parts = [int(value[key]) for key in ("year", "month") if key in value]
                 day = int(value["day"]) if value.get("day") is not None else 1
-                dt.date(parts[0], parts[1], day)
+                if "day" in value and "month" not in value:
+                    raise ValueError("a day needs its month")
+                dt.date(parts[0], parts[1] if len(parts) > 1 else 1, day)
             except (KeyError, IndexError, TypeError, ValueError):
                 raise _bad_date(value) from None
             return value
@@ -158,19 +165,25 @@ class PartialDate(BaseModel):
         cls, schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         """Describe the date as a manifest writes it, as text, not as its parts."""
-        return {"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$", "title": "Date"}
+        return {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+            ],
+            "title": "Date",
+        }
 
     @property
     def first_day(self) -> dt.date:
-        """Return the date, or the first of its month when the day is unknown."""
-        return dt.date(self.year, self.month, self.day or 1)
+        """Return the date, or the first day of the month or year it names."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
 
 
 def _bad_date(value: object) -> PydanticCustomError:
     return PydanticCustomError(
         "date_format",
-        "'{value}' is not a date: write YYYY-MM-DD (2021-05-26) or, for a month, "
-        'YYYY-MM in quotes ("2021-05")',
+        "'{value}' is not a date: write YYYY-MM-DD (2021-05-26), or YYYY-MM in quotes "
+        'for a month ("2021-05"), or YYYY for a year (2021)',
         {"value": str(value)},
     )
 
@@ -180,10 +193,12 @@ class Credit(Strict):
 
     by: Line
     """The photographer or organisation credited ("IOM", "Jane Doe/IOM")."""
-    place: Line
-    """Where the photo was taken ("Istanbul")."""
-    date: PartialDate
-    """When: YYYY-MM-DD, or "YYYY-MM" (quoted) when only the month is known."""
+    place: Line | None = None
+    """Optional: where the photo was taken ("Istanbul")."""
+    date: PartialDate | None = None
+    """Optional: when, as YYYY-MM-DD, "YYYY-MM" (quoted) for a month, or YYYY for a year."""
+    licence: Line | None = None
+    """Optional licence the photo is used under, printed after the credit ("CC BY 4.0")."""
 
 
 class Photo(Strict):
@@ -251,8 +266,8 @@ class Stats(Strict):
     """Block kind: ``stats``."""
     id: Slug
     """Stable identifier, used to match translations."""
-    kicker: Line
-    """Section label above the title."""
+    kicker: Line | None = None
+    """Optional section label above the title."""
     title: Line
     """The call-out's heading."""
     intro: Markdown

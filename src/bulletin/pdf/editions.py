@@ -172,7 +172,7 @@ def archive_xmp(loaded: LoadedIssue, identifier: str) -> bytes:
     management), so no extension schema needs declaring.
     """
     publication, issue = loaded.publication, loaded.issue
-    kickers = list(dict.fromkeys(block.kicker for block in issue.stories))
+    kickers = list(dict.fromkeys(block.kicker for block in issue.stories if block.kicker))
     description = Element(f"{{{_RDF}}}Description", {f"{{{_RDF}}}about": ""})
 
     def container(name: str, kind: str, values: list[str]) -> None:

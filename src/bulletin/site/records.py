@@ -296,7 +296,7 @@ def _page(loaded: LoadedIssue, images: Mapping[str, WebImage]) -> PageEntry:
                 StoryEntry(
                     kind="stats",
                     id=block.id,
-                    kicker=block.kicker,
+                    kicker=block.kicker or "",
                     title=block.title,
                     standfirst="",
                     body_html=render_markdown(block.intro),
