@@ -23,6 +23,7 @@ def test_story_text_cannot_inject_markup(project: Path) -> None:
     path.write_text(text)
     html = render_html(load_issue(project, "2021-05"))
     assert "<script>" not in html
-    assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; retreat" in html
+    # Escaped, and printed as text (with the quotes typography sets).
+    assert "&lt;script&gt;alert(‘title’)&lt;/script&gt; retreat" in html
     assert '<img src="x"' not in html and "<b>Objective</b>" not in html
-    assert "&lt;img src=&quot;x&quot; onerror=&quot;alert(1)&quot;&gt; &lt;b&gt;Objective" in html
+    assert "&lt;img src=”x” onerror=”alert(1)”&gt; &lt;b&gt;Objective" in html
