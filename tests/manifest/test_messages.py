@@ -118,6 +118,22 @@ BAD_ISSUES = [
         ),
     ),
     (
+        "hash_inside_credit",
+        (
+            "issues/2021-05/issue.yaml:32:24: stories[1].photos[0].credit.by: the text after ' #' "
+            'is read as a comment and would be lost ("#2"): put the credit in quotes: '
+            'by: "IOM Team #2"'
+        ),
+    ),
+    (
+        "hash_inside_title",
+        (
+            "issues/2021-05/issue.yaml:24:28: stories[1].title: the text after ' #' is read as a "
+            'comment and would be lost ("#1414 in Tajikistan…"): put the title in quotes: '
+            'title: "Migrant hotline #1414 in Tajikistan…"'
+        ),
+    ),
+    (
         "indented_too_far",
         (
             "issues/2021-05/issue.yaml:23:13: this field is indented further than the fields "
@@ -189,6 +205,22 @@ BAD_ISSUES = [
     (
         "number_zero",
         "issues/2021-05/issue.yaml:3:9: number: must be at least 1, not 0",
+    ),
+    (
+        "paragraph_indented_less",
+        (
+            "issues/2021-05/issue.yaml:11:5: this line is not indented like the text of 'body' "
+            "above it, so YAML cannot read it: indent it by 6 spaces, as the lines above (the "
+            "text of 'body: |' is the lines indented below it)"
+        ),
+    ),
+    (
+        "paragraph_not_indented",
+        (
+            "issues/2021-05/issue.yaml:11:1: this line is not indented like the text of 'body' "
+            "above it, so YAML cannot read it: indent it by 6 spaces, as the lines above (the "
+            "text of 'body: |' is the lines indented below it)"
+        ),
     ),
     (
         "photo_absolute_path",

@@ -200,3 +200,13 @@ def test_untranslated_credit_without_place_asks_for_by_only(project: Path) -> No
         f"{ISSUE_RU}:12:9: stories.almaty-process.photos[0]: 'credit' is not translated: "
         "add credit with by"
     ]
+
+
+def test_text_after_hash_in_a_translation_is_an_error(project: Path) -> None:
+    _edit(project, ISSUE_RU, RU_TITLE, "    title: Горячая линия #1414 в Таджикистане\n")
+
+    assert _messages(project) == [
+        f"{ISSUE_RU}:6:26: stories.almaty-process.title: the text after ' #' is read as a "
+        'comment and would be lost ("#1414 в Таджикистане"): put the title in quotes: '
+        'title: "Горячая линия #1414 в Таджикистане"'
+    ]

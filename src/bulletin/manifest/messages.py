@@ -122,6 +122,12 @@ def syntax_error(name: str, text: str, error: yaml.MarkedYAMLError) -> ManifestE
             )
     if message is None:
         message = f"not valid YAML ({problem or context}): check the lines around here"
+    if "could not find expected ':'" in problem and error.context_mark is not None:
+        # A line of text where a field should be: YAML reads on to the next
+        # colon, often lines further down; the mistake is where the line starts.
+        mark = error.context_mark
+    if mark is not None and (pasted := _pasted_paragraph(text, mark.index)) is not None:
+        message, mark = pasted
     if "end of stream" in problem and error.context_mark is not None:
         mark = error.context_mark
     elif mark is not None and (opened := _unclosed_quote(text, mark.index)) is not None:
@@ -131,6 +137,43 @@ def syntax_error(name: str, text: str, error: yaml.MarkedYAMLError) -> ManifestE
     line = mark.line + 1 if mark else None
     column = mark.column + 1 if mark else None
     return ManifestError.single(name, message, line=line, column=column)
+
+
+_BLOCK_START = re.compile(r"^([ \t]*(?:- )?)([\w-]+):[ \t]*([|>])[-+0-9]*[ \t]*(?:#.*)?$")
+_FIELD_START = re.compile(r"[ \t]*(?:- )?[\w-]+:(?:[ \t]|$)|[ \t]*-(?:[ \t]|$)|[ \t]*#")
+
+
+def _pasted_paragraph(text: str, at: int) -> tuple[str, yaml.Mark] | None:
+    """Return the message and place of a paragraph pasted without the indentation of its text.
+
+    ``body: |`` takes the lines indented below it; a pasted line that starts
+    further left ends the text, and YAML stumbles on it or below it. Look for
+    that line up to ``at``: text, not a field, after the lines of a ``|`` or ``>``.
+    """
+    end = text.find("\n", at)
+    # The block being read: its field, the field's indent, the indicator, the
+    # indent of its text (None until its first line).
+    block: tuple[str, int, str, int | None] | None = None
+    offset = 0
+    for number, line in enumerate(text[: end if end >= 0 else len(text)].split("\n")):
+        indent = len(line) - len(line.lstrip(" "))
+        if block is not None and line.strip():
+            name, field_indent, indicator, text_indent = block
+            if text_indent is None:
+                block = (name, field_indent, indicator, indent) if indent > field_indent else None
+            elif indent < text_indent and _FIELD_START.match(line):
+                block = None  # the next field: the text ended as it should
+            elif indent < text_indent:
+                return (
+                    f"this line is not indented like the text of '{name}' above it, so YAML "
+                    f"cannot read it: indent it by {text_indent} spaces, as the lines above "
+                    f"(the text of '{name}: {indicator}' is the lines indented below it)",
+                    yaml.Mark("", offset + indent, number, indent, text, offset + indent),
+                )
+        if (start := _BLOCK_START.match(line)) is not None:
+            block = (start[2], len(start[1]), start[3], None)
+        offset += len(line) + 1
+    return None
 
 
 def _unclosed_quote(text: str, end: int) -> yaml.Mark | None:

@@ -169,6 +169,25 @@ def read_yaml(path: Path, name: str, marks: Marks) -> tuple[Any, list[Problem]]:
     return data, builder.problems
 
 
+# Fields that hold text to print. In a plain (unquoted) value, YAML reads " #"
+# and all after it as a comment: "title: Hotline #1414" would print "Hotline".
+TEXT_FIELDS = frozenset(
+    {
+        "title", "kicker", "standfirst", "body", "intro", "caption", "alt", "by", "place",
+        "licence", "label", "value", "heading", "country", "name", "publisher",
+    }
+)  # fmt: skip
+_COMMENT = re.compile(r"[ \t]+#")
+_NOUNS = {"by": "credit", "value": "figure"}
+
+
+def _quoted(text: str) -> str:
+    """Return ``text`` as a YAML quoted value: in double quotes, or single if it has some."""
+    if '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return "'" + text.replace("'", "''") + "'"
+
+
 class Builder:
     """Turn a composed YAML node tree into Python data, recording positions."""
 
@@ -229,11 +248,31 @@ class Builder:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*loc, index)) for index, item in enumerate(node.value)]
-        if isinstance(node, yaml.ScalarNode) and node.value == "" and node.style is None:
+        if isinstance(node, yaml.ScalarNode) and node.style is None:
             rest = self.text[node.end_mark.index :].split("\n", 1)[0]
-            if rest.lstrip().startswith("#"):
+            if node.value == "" and rest.lstrip().startswith("#"):
                 self.marks.commented.add(loc)
+            elif node.value and loc and loc[-1] in TEXT_FIELDS and _COMMENT.match(rest):
+                self.problems.append(self._swallowed(node, loc, rest))
         return self._scalar(node)
+
+    def _swallowed(self, node: yaml.ScalarNode, loc: Loc, rest: str) -> Problem:
+        """Return the problem of a text whose end YAML reads as a comment."""
+        lost = rest.lstrip()
+        at = node.end_mark.index + len(rest) - len(lost)
+        line = self.text.count("\n", 0, at) + 1
+        column = at - (self.text.rfind("\n", 0, at) + 1) + 1
+        field = str(loc[-1])
+        whole = node.value + rest.rstrip()
+        return Problem(
+            self.name,
+            line,
+            column,
+            where(loc),
+            f"the text after ' #' is read as a comment and would be lost (\"{short(lost)}\"): "
+            f"put the {_NOUNS.get(field, field)} in quotes: {field}: {_quoted(whole)}",
+        )
+
 
     def _scalar(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
