@@ -273,7 +273,6 @@ class Builder:
             f"put the {_NOUNS.get(field, field)} in quotes: {field}: {_quoted(whole)}",
         )
 
-
     def _scalar(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             return None
