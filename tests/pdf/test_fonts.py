@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pikepdf
@@ -11,6 +16,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from bulletin.errors import RenderError
+from bulletin.pdf import fonts
 from bulletin.pdf.fonts import list_fonts
 from bulletin.pdf.typeset import render_pdf
 from conftest import SAMPLE
@@ -147,3 +153,67 @@ def test_a_family_not_in_fonts_falls_back_to_a_bundled_font(family: str) -> None
 
     assert used
     assert used <= OURS
+
+
+@pytest.fixture
+def world_readable() -> Iterator[Path]:
+    """Return a folder any user may read (pytest's own are its owner's only)."""
+    folder = Path(tempfile.mkdtemp(prefix="bulletin-fonts-test-"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder)
+
+
+CONFINE = """
+import os, sys
+sys.path.insert(0, sys.argv[1])
+from bulletin_fonts import confine_fonts
+from pathlib import Path
+confine_fonts(Path(sys.argv[2]))
+print(os.environ["FONTCONFIG_FILE"])
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="runs as two users: needs root (CI is root)")
+def test_each_user_of_a_machine_has_a_font_configuration_of_their_own(
+    world_readable: Path,
+) -> None:
+    # Run as root, then as an unprivileged user, with the same temporary folder (/tmp on a
+    # shared machine): the second must not need to write into the first one's folder.
+    tmp_path = world_readable
+    shared = tmp_path / "tmp"
+    shared.mkdir(mode=0o1777)
+    shared.chmod(0o1777)
+    code = tmp_path / "code"
+    code.mkdir()
+    shutil.copy(Path(fonts.__file__), code / "bulletin_fonts.py")
+    fonts_dir = tmp_path / "fonts"
+    shutil.copytree(SAMPLE / "fonts", fonts_dir)
+    python = shutil.which("python3", path="/usr/local/bin:/usr/bin:/bin")
+    assert python
+    environment = {
+        "TMPDIR": str(shared),
+        "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
+        "HOME": str(shared),
+    }
+
+    def confine(*user: str) -> Path:
+        command = [*user, python, "-c", CONFINE, str(code), str(fonts_dir)]
+        done = subprocess.run(command, cwd=shared, env=environment, capture_output=True, text=True)
+        assert (done.returncode, done.stderr) == (0, ""), done.stderr
+        return Path(done.stdout.strip())
+
+    root = confine()
+    # A folder under the unprivileged user's name that they do not own is not used either.
+    (shared / "bulletin-fontconfig-65534").mkdir(mode=0o755)
+    nobody = confine("runuser", "-u", "nobody", "--")
+    assert root.parent == shared / "bulletin-fontconfig-0"
+    assert nobody.parent.parent == shared
+    assert nobody.parent.name.startswith("bulletin-fontconfig-")
+    assert nobody.parent not in (root.parent, shared / "bulletin-fontconfig-65534")
+    assert nobody.parent.stat().st_uid == 65534
+    assert f"<dir>{fonts_dir}</dir>" in nobody.read_text()
+    (shared / "bulletin-fontconfig-65534").rmdir()
+    assert confine("runuser", "-u", "nobody", "--").parent == shared / "bulletin-fontconfig-65534"
