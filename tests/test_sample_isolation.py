@@ -9,7 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from conftest import REPO, SAMPLE, SAMPLE_MONTHS
+from conftest import REPO, SAMPLE, SAMPLE_MONTHS, copy_sample
 
 # A month as a comms officer leaves it mid-draft: YAML that does not parse, a photo not there.
 DRAFT = """\
@@ -40,10 +40,17 @@ RECORDER = textwrap.dedent(
 
 
 def _clone(target: Path) -> Path:
-    """Copy the repository's project and test files (not .venv, out/ or caches) to ``target``."""
+    """Copy the repository's project and test files to ``target``, as a clone holds them.
+
+    Only the sample months are copied from ``issues/``: the live folder may hold a user's
+    own months, drafts among them, which a clone of bulletin would not have.
+    """
     ignore = shutil.ignore_patterns("__pycache__", ".pytest_cache", ".hypothesis", "out")
-    for name in ("tests", "issues", "layouts", "fonts", "schema"):
+    for name in ("tests", "layouts", "fonts", "schema"):
         shutil.copytree(REPO / name, target / name, ignore=ignore)
+    copy_sample(target / "sample")
+    (target / "sample" / "issues").rename(target / "issues")
+    shutil.rmtree(target / "sample")
     shutil.copy2(REPO / "pyproject.toml", target / "pyproject.toml")
     return target
 
