@@ -24,6 +24,7 @@ from bulletin.i18n import babel_locale
 from bulletin.manifest.load import LoadedIssue
 from bulletin.model.issue import Credit, PartialDate, Photo, Stats, Story
 from bulletin.model.markdown import render_markdown
+from bulletin.photos.crop import find_subject
 
 ENTRY_TEMPLATE = "issue.html.j2"
 
@@ -217,6 +218,9 @@ def _photo(
         "alt": photo.alt,
         "credit": format_credit(photo.credit, language, labels["credit"]),
         "caption": photo.caption or "",
+        # Where a crop keeps the subject: the same for the photo in every
+        # language and edition (photos.crop).
+        "position": find_subject(source, photo.focus).css_position,
     }
 
 

@@ -201,6 +201,18 @@ class Credit(Strict):
     """Optional licence the photo is used under, printed after the credit ("CC BY 4.0")."""
 
 
+Percent = Annotated[float, Field(ge=0, le=100)]
+
+
+class Focus(Strict):
+    """Where a photo's subject is, as percentages of its width and height from the top left."""
+
+    x: Percent
+    """Across, from the left edge: 0 (left) to 100 (right)."""
+    y: Percent
+    """Down, from the top edge: 0 (top) to 100 (bottom)."""
+
+
 class Photo(Strict):
     """A photo placed with a story, with its credit line."""
 
@@ -212,6 +224,10 @@ class Photo(Strict):
     """The photo credit printed under the photo."""
     caption: Text | None = None
     """Optional caption printed with the credit."""
+    focus: Focus | None = None
+    """Optional: where the subject is (``focus: {x: 30, y: 25}``, percentages from the top
+    left), kept in view however the photo is cropped. Left out, bulletin looks for faces,
+    else for the most detailed part of the photo."""
 
     @field_validator("file")
     @classmethod
