@@ -77,6 +77,21 @@ if [ "$want" = test ] && [ ! -x "$chromium" ]; then
   fi
 fi
 
+# The typography tests copy text out of the PDF as poppler's pdftotext does (most viewers
+# on Linux): it reads a wide gap between letters as a space ("A RAL SEA").
+if [ "$want" = test ] && ! command -v pdftotext >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing poppler-utils with apt-get (pdftotext, for the typography tests)…"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq poppler-utils >/dev/null
+  else
+    echo "The typography tests need pdftotext." >&2
+    echo "Install it (Debian/Ubuntu: sudo apt-get install poppler-utils), then run make again." >&2
+    exit 1
+  fi
+fi
+
 # Python packages: exactly the versions and files (sha256) of the lock, then bulletin itself
 # without dependencies. A stamp holds the digest of what was installed from, so that a changed
 # lock file or pyproject.toml (a pull, a rebase, `make lock`) installs again, and nothing else does.
