@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 from PIL import Image, ImageChops, ImageDraw
 
-from bulletin.model.issue import BlockText, Photo, Story
+from bulletin.model.issue import BlockText, Issue, Photo, Publication, Story
 
 REPO = Path(__file__).resolve().parent.parent
 MIN_STORIES, MAX_STORIES = 3, 15
@@ -98,6 +98,11 @@ def supports_quote() -> bool:
     return "quote" in Story.model_fields and "quote" in BlockText.model_fields
 
 
+def supports_back_page() -> bool:
+    """Return whether the model has the back page's fields (about, website, back_photo)."""
+    return "website" in Publication.model_fields and "back_photo" in Issue.model_fields
+
+
 def supports_focus() -> bool:
     """Return whether the model has ``focus:`` on photos."""
     return "focus" in Photo.model_fields
@@ -160,16 +165,25 @@ def make_issue(
     if rng.random() < 0.7:
         issue["number"] = rng.randint(1, 240)
     issue["stories"] = blocks
+    back_page = supports_back_page()
+    if back_page and rng.random() < 0.4:
+        relative = "photos/back-page.jpg"
+        drawn_back = draw_photo(issue_dir / relative, rng, aspect=rng.choice((3 / 2, 16 / 9, 2.0)))
+        photos[relative] = drawn_back
+        issue["back_photo"], translated_back = _photo_entry(writer, relative, month, drawn_back)
+    else:
+        translated_back = None
     _dump(issue_dir / "issue.yaml", issue, "Generated issue")
     languages: tuple[str, ...] = ("en",)
     if translation:
-        _dump(
-            issue_dir / "issue.ru.yaml",
-            {"language": "ru", "stories": translated},
-            "Generated issue, Russian text",
-        )
+        translation_data: dict[str, Any] = {"language": "ru", "stories": translated}
+        if translated_back is not None:
+            translation_data["back_photo"] = translated_back
+        _dump(issue_dir / "issue.ru.yaml", translation_data, "Generated issue, Russian text")
         languages = ("en", "ru")
-    publication, publication_ru = _publication(rng, writer, words, photos, stats_count)
+    publication, publication_ru = _publication(
+        rng, writer, words, photos, stats_count, back_page=back_page
+    )
     _dump(root / "issues" / "publication.yaml", publication, "Generated publication")
     if translation:
         _dump(root / "issues" / "publication.ru.yaml", publication_ru, "Russian text")
@@ -346,6 +360,8 @@ def _publication(
     words: dict[str, int],
     photos: dict[str, GeneratedPhoto],
     stats: int,
+    *,
+    back_page: bool,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     theme, theme_ru = rng.choice(_THEMES)
     region, region_ru = rng.choice(_REGIONS)
@@ -384,6 +400,13 @@ def _publication(
     }
     if not social:
         del publication["social"]
+    about: tuple[str, str] | None = None
+    if back_page:
+        if rng.random() < 0.6:
+            about = writer.paragraph(rng.randint(30, 110))
+            publication["about"] = _Literal(about[0])
+        if rng.random() < 0.7:
+            publication["website"] = f"https://{domain}/{slug}"
     publication_ru: dict[str, Any] = {
         "language": "ru",
         "name": f"{kind_ru} «{theme_ru}» — {region_ru}",
@@ -392,6 +415,8 @@ def _publication(
     }
     if social_ru:
         publication_ru["social"] = social_ru
+    if about is not None:
+        publication_ru["about"] = _Literal(about[1])
     return publication, publication_ru
 
 

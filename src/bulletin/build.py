@@ -399,6 +399,7 @@ def _fingerprint(loaded: LoadedIssue) -> str:
                 if isinstance(story, Story)
                 for photo in story.photos
             ),
+            *([Path(loaded.issue.back_photo.file)] if loaded.issue.back_photo else []),
             *([Path(loaded.publication.logo)] if loaded.publication.logo else []),
         }
     )

@@ -11,6 +11,7 @@ import re
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from babel.dates import format_date, format_skeleton
@@ -151,8 +152,41 @@ def build_context(
             ],
         },
         "closing_space_mm": fit.closing_space_mm if fit else 0,
-        "social": [{"label": link.label, "url": link.url} for link in publication.social],
+        "social": [
+            {"label": link.label, "url": link.url, "address": printed_address(link.url)}
+            for link in publication.social
+        ],
+        "about": _markdown(publication.about) if publication.about else "",
+        "website": {
+            "url": publication.website,
+            "address": printed_address(publication.website),
+            "qr": qr_code(publication.website),
+        }
+        if publication.website
+        else None,
+        "back_photo": _photo(issue.back_photo, language, labels, images)
+        if issue.back_photo
+        else None,
     }
+
+
+def printed_address(url: str) -> str:
+    """Return ``url`` as a reader types it: "facebook.com/IOMCentralAsia" (no scheme, no www)."""
+    parts = urlsplit(url)
+    if parts.scheme == "mailto":
+        return parts.path
+    host = parts.netloc.removeprefix("www.")
+    rest = parts.path.rstrip("/") + (f"?{parts.query}" if parts.query else "")
+    return host + rest
+
+
+def qr_code(url: str) -> str:
+    """Return a QR code that opens ``url``, as a data: URL of an SVG drawing."""
+    import segno
+
+    code = segno.make_qr(url, error="m")
+    # Dark modules on a transparent ground, four modules of quiet zone around.
+    return str(code.svg_data_uri(scale=1, border=4, dark="#000", light=None))
 
 
 def format_credit(credit: Credit, language: str, pattern: str) -> str:

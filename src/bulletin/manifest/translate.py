@@ -17,6 +17,8 @@ from bulletin.model.issue import (
     BlockText,
     Issue,
     IssueTranslation,
+    Photo,
+    PhotoText,
     Publication,
     PublicationTranslation,
     Stats,
@@ -110,7 +112,16 @@ def translate_issue(
             blocks.append(_story(merge, block, text, loc))
         else:
             blocks.append(_stats(merge, block, text, loc))
-    return issue.model_copy(update={"stories": blocks}), merge.gaps
+    back_photo = issue.back_photo
+    if back_photo is None:
+        if translation.back_photo is not None:
+            merge.gap(("back_photo",), "the source has no back_photo: remove it")
+    elif translation.back_photo is None:
+        if not fallback:
+            merge.gap((), "'back_photo' is not translated: add back_photo with alt and credit")
+    else:
+        back_photo = _photo(merge, back_photo, translation.back_photo, ("back_photo",))
+    return issue.model_copy(update={"stories": blocks, "back_photo": back_photo}), merge.gaps
 
 
 def _common(merge: _Merge, block: Story | Stats, text: BlockText, loc: Loc) -> dict[str, Any]:
@@ -123,44 +134,41 @@ def _common(merge: _Merge, block: Story | Stats, text: BlockText, loc: Loc) -> d
 def _story(merge: _Merge, story: Story, text: BlockText, loc: Loc) -> Story:
     merge.absent(text.intro, loc, "intro", "story")
     merge.absent(text.figures, loc, "figures", "story")
-    photos = []
-    for index, (photo, words) in enumerate(
-        zip(story.photos, merge.items(story.photos, text.photos, loc, "photos"), strict=True)
-    ):
-        if words is None:
-            photos.append(photo)
-            continue
-        where = (*loc, "photos", index)
-        credit = photo.credit
-        credit_words = words.credit
-        if credit_words is None:
-            if not merge.fallback:
-                words_ = "by and place" if credit.place else "by"
-                merge.gap(where, f"'credit' is not translated: add credit with {words_}")
-        else:
-            credit = credit.model_copy(
-                update={
-                    "by": merge.text(credit.by, credit_words.by, (*where, "credit"), "by"),
-                    "place": merge.text(
-                        credit.place, credit_words.place, (*where, "credit"), "place"
-                    ),
-                }
-            )
-        photos.append(
-            photo.model_copy(
-                update={
-                    "alt": merge.text(photo.alt, words.alt, where, "alt"),
-                    "caption": merge.text(photo.caption, words.caption, where, "caption"),
-                    "credit": credit,
-                }
-            )
+    photos = [
+        photo if words is None else _photo(merge, photo, words, (*loc, "photos", index))
+        for index, (photo, words) in enumerate(
+            zip(story.photos, merge.items(story.photos, text.photos, loc, "photos"), strict=True)
         )
+    ]
     return story.model_copy(
         update={
             **_common(merge, story, text, loc),
             "standfirst": merge.text(story.standfirst, text.standfirst, loc, "standfirst"),
             "body": merge.text(story.body, text.body, loc, "body"),
             "photos": photos,
+        }
+    )
+
+
+def _photo(merge: _Merge, photo: Photo, words: PhotoText, where: Loc) -> Photo:
+    credit = photo.credit
+    credit_words = words.credit
+    if credit_words is None:
+        if not merge.fallback:
+            words_ = "by and place" if credit.place else "by"
+            merge.gap(where, f"'credit' is not translated: add credit with {words_}")
+    else:
+        credit = credit.model_copy(
+            update={
+                "by": merge.text(credit.by, credit_words.by, (*where, "credit"), "by"),
+                "place": merge.text(credit.place, credit_words.place, (*where, "credit"), "place"),
+            }
+        )
+    return photo.model_copy(
+        update={
+            "alt": merge.text(photo.alt, words.alt, where, "alt"),
+            "caption": merge.text(photo.caption, words.caption, where, "caption"),
+            "credit": credit,
         }
     )
 
@@ -235,6 +243,7 @@ def translate_publication(
             "language": translation.language,
             "contacts": contacts,
             "social": social,
+            "about": merge.text(publication.about, translation.about, (), "about"),
         }
     )
     return translated, merge.gaps

@@ -339,6 +339,8 @@ class Issue(Strict):
     they are, and refuses a rebuild that would change them unless asked to republish."""
     stories: Annotated[list[Block], BeforeValidator(_some_stories), Field(min_length=1)]
     """The stories and call-outs, in reading order."""
+    back_photo: Photo | None = None
+    """Optional photo for the back page, above the contacts, with its credit."""
 
     @field_validator("stories")
     @classmethod
@@ -574,7 +576,12 @@ class Publication(Strict):
     contacts: Contacts
     """Contacts block on the last page."""
     social: list[SocialLink] = []
-    """Social media links under the contacts."""
+    """Social media links under the contacts; their addresses are printed too."""
+    about: Markdown | None = None
+    """Optional short "about us" text for the back page, in Markdown."""
+    website: Url | None = None
+    """Optional address of the bulletin's website or archive: printed on the back page
+    with a QR code that opens it."""
     labels: dict[str, Text] = {}
     """Words the layout prints ("In this issue", "Photo by"…), for a main language
     bulletin does not know yet; see ``bulletin.i18n.LABELS`` for the keys."""
@@ -652,6 +659,8 @@ class IssueTranslation(Strict):
     """The language of this file, as in its name ("ru")."""
     stories: dict[Slug, BlockText]
     """Translated text by story id; every story of ``issue.yaml`` should appear."""
+    back_photo: PhotoText | None = None
+    """The back page photo's text (only where the source has one)."""
 
 
 class OfficeText(Strict):
@@ -690,6 +699,8 @@ class PublicationTranslation(Strict):
     """Contacts block text."""
     social: list[SocialText] | None = None
     """Social link labels, one per link of the source, in the same order."""
+    about: Markdown | None = None
+    """The back page's "about us" text (only where the source has one)."""
     labels: dict[str, Text] = {}
     """Words the layout prints ("In this issue", "Photo by"…) for a language bulletin
     does not know yet; see ``bulletin.i18n.LABELS`` for the keys."""

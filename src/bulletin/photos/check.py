@@ -11,8 +11,8 @@ from pathlib import Path
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from bulletin.errors import PhotoError, Problem
-from bulletin.manifest.load import LoadedIssue
-from bulletin.model.issue import Story
+from bulletin.manifest.load import LoadedIssue, Loc
+from bulletin.model.issue import Photo, Story
 
 MAX_PIXELS = 100_000_000
 FORMATS = frozenset({"JPEG", "PNG"})
@@ -47,19 +47,23 @@ def check_photos(
     """
     found: dict[Path, PhotoInfo] = {}
     problems: list[Problem] = []
-    for index, block in enumerate(loaded.issue.stories):
-        if not isinstance(block, Story):
+    placed: list[tuple[Loc, Photo]] = [
+        (("stories", index, "photos", number, "file"), photo)
+        for index, block in enumerate(loaded.issue.stories)
+        if isinstance(block, Story)
+        for number, photo in enumerate(block.photos)
+    ]
+    if loaded.issue.back_photo is not None:
+        placed.append((("back_photo", "file"), loaded.issue.back_photo))
+    for loc, photo in placed:
+        path = Path(photo.file)
+        if path in found:
             continue
-        for number, photo in enumerate(block.photos):
-            path = Path(photo.file)
-            if path in found:
-                continue
-            loc = ("stories", index, "photos", number, "file")
-            try:
-                found[path] = _inspect_once(path, checked)
-            except _Unusable as reason:
-                shown = path.relative_to(loaded.issue_dir.resolve()).as_posix()
-                problems.append(loaded.problem(loc, f"photo '{shown}' {reason}"))
+        try:
+            found[path] = _inspect_once(path, checked)
+        except _Unusable as reason:
+            shown = path.relative_to(loaded.issue_dir.resolve()).as_posix()
+            problems.append(loaded.problem(loc, f"photo '{shown}' {reason}"))
     if problems:
         raise PhotoError(problems)
     return found
