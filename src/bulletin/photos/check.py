@@ -11,7 +11,8 @@ from pathlib import Path
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from bulletin.errors import PhotoError, Problem
-from bulletin.manifest.load import LoadedIssue, Loc
+from bulletin.manifest.load import LoadedIssue
+from bulletin.manifest.messages import Loc
 from bulletin.model.issue import Photo, Story
 
 MAX_PIXELS = 100_000_000
