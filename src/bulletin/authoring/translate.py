@@ -266,6 +266,7 @@ class _Writer:
                 first_prefix = ""
                 for index, item in enumerate(items):
                     words = done[index] if index < len(done) else None
+                    before = len(lines)
                     self.fields(
                         nested,
                         item if isinstance(item, dict) else {},
@@ -275,6 +276,8 @@ class _Writer:
                         lines,
                         first_prefix=pad + "  - ",
                     )
+                    if len(lines) == before:  # nothing in it to translate yet: keep its place
+                        lines.append(f"{pad}  - {{}}")
             elif nested is not None:
                 if not isinstance(value, dict) or not any(
                     _text_of(value.get(key)) for key in nested.model_fields
