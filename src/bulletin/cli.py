@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bulletin.errors import BulletinError
+from bulletin.errors import BulletinError, display_path
 
 if TYPE_CHECKING:
     from bulletin.mail.send import Progress as SendProgress
@@ -229,13 +229,13 @@ def new(
         made = create_issue(root, month, number=number)
     except BulletinError as error:
         raise _fail(error) from None
-    folder = _shown(root, made.folder)
+    folder = display_path(root, made.folder)
     after = f", after {made.previous}" if made.previous else ""
     numbered = f"issue {made.number}" if made.number is not None else "an issue without a number"
     typer.echo(f"Started {folder}/: {numbered}{after}.")
     typer.echo(f"  {folder}/issue.yaml: the stories, with an example of each kind to uncomment")
     for language, path in zip(made.languages, made.files[1:], strict=True):
-        typer.echo(f"  {_shown(root, path)}: the {language_name(language)} text, to fill in")
+        typer.echo(f"  {display_path(root, path)}: the {language_name(language)} text, to fill in")
     typer.echo(f"  {folder}/photos/: the photos")
     for note in made.notes:
         typer.echo(f"Note: {note}.")
@@ -268,7 +268,7 @@ def import_(
         story = import_story(root, month, document)
     except BulletinError as error:
         raise _fail(error) from None
-    manifest = _shown(root, story.manifest)
+    manifest = display_path(root, story.manifest)
     title = f"“{story.title}”" if story.title else "a story without a title"
     typer.echo(
         f"Imported {title} from {document.name} as story {story.index + 1} "
@@ -276,7 +276,7 @@ def import_(
     )
     for photo in story.photos:
         alt = "with its alt text" if photo.alt else "no alt text in the document"
-        typer.echo(f"  {_shown(root, photo.path)}: {photo.width} × {photo.height} px, {alt}")
+        typer.echo(f"  {display_path(root, photo.path)}: {photo.width} × {photo.height} px, {alt}")
     for note in story.notes:
         typer.echo(f"Note: {note}.")
     if story.to_fill_in:
@@ -318,7 +318,7 @@ def translate(
         report = update_translation(root, month, language, write=not check_only)
     except BulletinError as error:
         raise _fail(error) from None
-    path = _shown(root, report.path)
+    path = display_path(root, report.path)
     missing = [entry for entry in report.todo if entry.state == "missing"]
     changed = [entry for entry in report.todo if entry.state == "changed"]
     if check_only:
@@ -363,13 +363,6 @@ _PUBLISHED = (
     "a change to its manifests changes its archive PDF at least, which bulletin archive "
     "replaces only with --republish"
 )
-
-
-def _shown(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 @app.command()

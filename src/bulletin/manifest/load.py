@@ -108,11 +108,16 @@ def read_translation(root: Path, path: Path) -> IssueTranslation:
     return text
 
 
-def _load_source(root: Path, month: str) -> LoadedIssue:
+def check_month(month: str) -> None:
+    """Refuse a month argument that is not written YYYY-MM, saying how to write it."""
     if not MONTH.match(month):
         raise ManifestError.single(
             "bulletin", f"'{month}' is not a month: write it as YYYY-MM, like 2021-05"
         )
+
+
+def _load_source(root: Path, month: str) -> LoadedIssue:
+    check_month(month)
     issues_dir = root / "issues"
     issue_dir = issues_dir / month
     issue_file = issue_dir / "issue.yaml"
