@@ -18,12 +18,12 @@ from bulletin.fingerprint import code_version
 from bulletin.fit import Block, Fit, Front, choose_heights, measure_blocks, measure_front
 from bulletin.html import contract
 from bulletin.html.layout import build_context, edition_stylesheet, layout_folder, render_html
-from bulletin.manifest.load import LoadedIssue, issue_languages, load_issue
+from bulletin.manifest.load import LoadedIssue, issue_languages, load_editions
 from bulletin.model.issue import EmailEdition, Story
 from bulletin.output import publish_set, remove_stale_temporaries, write_output
 from bulletin.pdf.editions import Edition, issue_datetime, plan_editions
 from bulletin.pdf.typeset import RenderedPdf, Typesetter
-from bulletin.photos.check import PhotoInfo, check_photos
+from bulletin.photos.check import PhotoInfo, check_photos, photo_unusable
 from bulletin.photos.placement import WHOLE, measure_placements
 from bulletin.photos.prepare import (
     PhotoJob,
@@ -147,7 +147,12 @@ def build_issue(
     next build's first guess for its contents list, which saves the engine
     passes that find them, if they are still right (checked).
     """
-    source = load_issue(root, month)
+    # Every manifest and translation of the languages built is checked in one
+    # pass (with the photos, if any is wrong), so that every mistake is told at once.
+    wanted = [None, language] if language else [None, *issue_languages(root, month)]
+    loaded_editions = load_editions(root, month, wanted, photos=photo_unusable)
+    source = loaded_editions[0]
+    by_language = {edition.language: edition for edition in loaded_editions}
     photos = dict(check_photos(source, checked=session.photos if session else None))
     logo = source.publication.logo
     if logo and (info := describe_image(Path(logo))):
@@ -162,11 +167,7 @@ def build_issue(
     made: list[tuple[str, Edition, _Typeset]] = []
     notes: list[tuple[Path, str]] = []
     for edition_language in dict.fromkeys(languages):
-        loaded = (
-            source
-            if edition_language == main
-            else load_issue(root, month, language=edition_language)
-        )
+        loaded = by_language[edition_language]
         suffix = "" if edition_language == main else f"-{edition_language}"
         name = f"{loaded.publication.slug}-{month}{suffix}"
         editions = plan_editions(loaded, out / month, name, edition)

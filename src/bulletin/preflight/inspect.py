@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bulletin.errors import BulletinError
 from bulletin.manifest.load import load_issue
-from bulletin.photos.check import PhotoInfo, check_photos
+from bulletin.photos.check import PhotoInfo, check_photos, photo_unusable
 from bulletin.preflight.glyphs import check_glyphs, cross_check_glyphs
 from bulletin.preflight.layout import LayoutScan, draw
 from bulletin.preflight.links import check_links
@@ -40,7 +40,7 @@ def inspect_issue(
     """
     manifest = f"issues/{month}/issue{f'.{language}' if language else ''}.yaml"
     try:
-        loaded = load_issue(root, month, language=language)
+        loaded = load_issue(root, month, language=language, photos=photo_unusable)
         photos = check_photos(loaded)
     except BulletinError as error:
         return Report(month, manifest, "validation", findings_of(error, "validation"))
