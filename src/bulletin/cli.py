@@ -70,13 +70,25 @@ def _main() -> None:
         raise _fail(error) from None
 
 
-def _fail(error: BulletinError, *, outcome: str = "nothing was written") -> typer.Exit:
+def _fail(
+    error: BulletinError, *, outcome: str = "nothing was written", hint: str = ""
+) -> typer.Exit:
     for problem in error.problems:
         typer.echo(str(problem), err=True)
     count = len(error.problems)
-    if count > 1:
+    if hint:
+        typer.echo(hint, err=True)
+    elif count > 1:
         typer.echo(f"{count} problems; {outcome}.", err=True)
     return typer.Exit(1)
+
+
+def _force_hint(count: int) -> str:
+    errors = "1 error" if count == 1 else f"{count} errors"
+    return (
+        f"{errors} would show in the PDF; nothing was written: fix "
+        f"{'it' if count == 1 else 'them'}, or build anyway with --force."
+    )
 
 
 @app.command()
@@ -87,16 +99,42 @@ def build(
     out: OutOption = None,
     language: LanguageOption = None,
     edition: EditionOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Build even when the checks find errors that would show in print."
+        ),
+    ] = False,
 ) -> None:
-    """Build the bulletin PDFs of MONTH into OUT/MONTH/: each edition, in every language."""
-    from bulletin.build import build_issue
+    """Build the bulletin PDFs of MONTH into OUT/MONTH/: each edition, in every language.
 
+    The checks of `check --quick` run first and each photo's resolution once
+    it is placed: what they find is printed, and an error that would show in
+    an edition being built stops the build, unless --force.
+    """
+    from bulletin.build import build_issue
+    from bulletin.errors import CheckError
+    from bulletin.preflight.report import Finding
+
+    notices: list[Finding] = []
     try:
         results = build_issue(
-            root, month, (out or root / "out").resolve(), language=language, edition=edition
+            root,
+            month,
+            (out or root / "out").resolve(),
+            language=language,
+            edition=edition,
+            force=force,
+            notices=notices,
         )
+    except CheckError as error:
+        for notice in notices:
+            typer.echo(str(notice), err=True)
+        raise _fail(error, hint=_force_hint(len(error.problems))) from None
     except BulletinError as error:
         raise _fail(error) from None
+    for notice in notices:
+        typer.echo(str(notice), err=True)
     for result in results:
         typer.echo(f"{result.path} ({result.page_count} pages, {result.size / 1e6:.2f} MB)")
 
