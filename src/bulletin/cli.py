@@ -438,6 +438,14 @@ def archive(
             "earlier file as <name>-r1.pdf (r2, …).",
         ),
     ] = False,
+    drafts: Annotated[
+        bool,
+        typer.Option(
+            "--drafts",
+            help="Build a preview that shows the drafts too, marked as drafts (the public "
+            "site shows only issues with published: true).",
+        ),
+    ] = False,
 ) -> None:
     """Build every issue (only those whose inputs changed) and the download site in OUT/site/."""
     from bulletin.site.build import build_site
@@ -445,7 +453,7 @@ def archive(
     show = _ProgressBar() if sys.stderr.isatty() else _progress_lines
     try:
         result = build_site(
-            root, (out or root / "out").resolve(), republish=republish, progress=show
+            root, (out or root / "out").resolve(), republish=republish, drafts=drafts, progress=show
         )
     except BulletinError as error:
         raise _fail(error) from None
@@ -459,6 +467,16 @@ def archive(
         f"{result.index} ({total} issue{'' if total == 1 else 's'}: "
         f"{len(result.built)} built, {len(result.unchanged)} unchanged)"
     )
+    if result.preview and result.drafts:
+        typer.echo(
+            f"a preview with drafts, marked as such: {', '.join(result.drafts)}; "
+            "do not publish this folder (bulletin archive without --drafts builds the public site)"
+        )
+    elif result.drafts:
+        typer.echo(
+            f"drafts left out: {', '.join(result.drafts)} (not published: true; "
+            "--drafts previews them)"
+        )
 
 
 def _progress_lines(progress: Progress) -> None:

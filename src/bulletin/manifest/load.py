@@ -189,6 +189,33 @@ def read_translation(root: Path, path: Path) -> IssueTranslation:
     return text
 
 
+def load_publication(root: Path) -> Publication:
+    """Return the validated ``issues/publication.yaml`` under ``root``, without an issue."""
+    issues_dir = root / "issues"
+    problems: list[Problem] = []
+    publication = _load_model(
+        root,
+        issues_dir / "publication.yaml",
+        Publication,
+        {"issues_dir": issues_dir},
+        problems,
+        _Marks({}, {}),
+    )
+    if problems or publication is None:
+        raise ManifestError(problems)
+    return publication
+
+
+def issue_published(root: Path, month: str) -> bool:
+    """Return whether the issue of ``month`` says ``published: true``, reading only that.
+
+    A draft need not be valid yet, so its other fields are not checked here;
+    a file that cannot be read as YAML raises :class:`ManifestError`.
+    """
+    data = read_manifest(root, root / "issues" / month / "issue.yaml")
+    return isinstance(data, dict) and data.get("published") is True
+
+
 def check_month(month: str) -> None:
     """Refuse a month argument that is not written YYYY-MM, saying how to write it."""
     if not MONTH.match(month):
