@@ -144,7 +144,8 @@ def test_index_shows_cover_headlines_and_downloads_in_plain_words(
             }[file["edition"]]
             if file["edition"] == "email":
                 # Told to a screen reader: which issue, in which language.
-                shown += f" : the {month} issue in {language}"
+                label = f'aria-label="{shown}: the {month} issue in {language}">{shown}</a>'
+                assert label in archive_site.index.read_text(encoding="utf-8")
             assert shown in page.text
 
 

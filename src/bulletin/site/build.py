@@ -216,13 +216,13 @@ def build_site(
         relative = source.relative_to(root / "layouts" / SITE_LAYOUT)
         expected.add(relative.as_posix())
         _copy_if_changed(source, site_dir / relative)
-    for relative, text in pages.items():
-        expected.add(relative)
-        _write_if_changed(site_dir / relative, text.encode())
-    for relative, data in search_files.items():
-        expected.add(relative)
-        if data is not None:
-            _write_if_changed(site_dir / relative, data)
+    for page_path, text in pages.items():
+        expected.add(page_path)
+        _write_if_changed(site_dir / page_path, text.encode())
+    for search_path, blob in search_files.items():
+        expected.add(search_path)
+        if blob is not None:
+            _write_if_changed(site_dir / search_path, blob)
     if search_key is not None:
         state = {"key": search_key, "files": sorted(search_files)}
         _write_if_changed(state_dir / _SEARCH_STATE, (json.dumps(state, indent=1) + "\n").encode())
@@ -661,14 +661,8 @@ def _plan_issue(
         )
 
     covers, cards = {}, {}
-    photo = lead_photo(
-        [
-            Path(p.file)
-            for block in main.issue.stories
-            if isinstance(block, Story)
-            for p in block.photos
-        ]
-    )
+    stories = [block for block in main.issue.stories if isinstance(block, Story)]
+    lead = lead_photo([Path(p.file) for story in stories for p in story.photos])
     for edition in editions:
         pdf = _cover_source(built.pdfs, edition.language)
         picture = render_cover(pdf.path)
@@ -677,7 +671,7 @@ def _plan_issue(
         covers[edition.language] = WebImage(href=href, width=picture.width, height=picture.height)
         files[folder / href] = picture.data
         [page1] = render_pages(pdf.path, width=OPEN_GRAPH[0], pages=1)
-        card = encode_jpeg(issue_card(edition, page1, photo, OPEN_GRAPH))
+        card = encode_jpeg(issue_card(edition, page1, lead, OPEN_GRAPH))
         href = f"social{language_suffix}{card.suffix}"
         cards[edition.language] = WebImage(href=href, width=card.width, height=card.height)
         files[folder / href] = card.data
