@@ -154,7 +154,7 @@ def test_each_language_has_one_download_button_and_a_line_for_the_others(
 ) -> None:
     text = (_site(archive_site) / "2021" / "05" / "index.ru.html").read_text(encoding="utf-8")
     assert text.count('class="pdf"') == 2
-    assert text.count("Скачать (PDF, 0,2 МБ)") == 2
+    assert text.count(">Скачать (PDF, 0,2 МБ)</a>") == 2
     assert text.count("Для типографии, с метками обреза") == 2
     assert text.count("Для долгосрочного хранения, PDF/A") == 2
     assert "Другие файлы" in text
