@@ -479,6 +479,31 @@ def archive(
         )
 
 
+@app.command()
+def preview(
+    month: MonthArgument,
+    *,
+    root: RootOption = Path("."),
+    out: OutOption = None,
+    language: LanguageOption = None,
+) -> None:
+    """Write pictures of MONTH to OUT/MONTH/preview/: every page, a contact sheet, social images.
+
+    Each page as a PNG at 150 ppi, all pages on one contact sheet, and the
+    issue's card (page 1 with the lead photo) at 1200 × 630 and 1080 × 1080,
+    in every language, from the email edition, which is built first.
+    """
+    from bulletin.preview.pictures import make_previews
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    try:
+        pictures = make_previews(root, month, (out or root / "out").resolve(), language=language)
+    except BulletinError as error:
+        raise _fail(error) from None
+    for picture in pictures:
+        typer.echo(f"{picture.path} ({picture.kind}, {picture.width} × {picture.height})")
+
+
 def _progress_lines(progress: Progress) -> None:
     typer.echo(f"[{progress.done}/{progress.total}] {progress.month} {progress.status}", err=True)
 

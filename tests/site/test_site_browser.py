@@ -311,6 +311,26 @@ def test_search_for_a_word_in_no_story_says_so(browser: Browser, served: str) ->
     page.close()
 
 
+def test_index_and_issue_pages_work_opened_from_disk(
+    browser: Browser, archive_site: SiteResult
+) -> None:
+    site = archive_site.index.parent
+    page, watch = _open(browser, archive_site.index.as_uri(), viewport=DESKTOP)
+    assert _broken_images(page) == []
+    for url in page.eval_on_selector_all(
+        "a[type='application/pdf']", "links => links.map(l => l.href)"
+    ):
+        path = Path(urlsplit(url).path)
+        assert path.is_relative_to(site) and path.read_bytes().startswith(b"%PDF-"), url
+    page.get_by_role("link", name="Read the May 2021 issue").click()
+    page.wait_for_load_state("load")
+    assert page.url == (site / "2021" / "05" / "index.html").as_uri()
+    assert _broken_images(page) == []
+    assert page.evaluate("document.fonts.check('16px \"Noto Serif\"')")
+    assert watch.problems == []
+    page.close()
+
+
 def test_search_opened_from_disk_says_it_needs_the_site_served(
     browser: Browser, archive_site: SiteResult
 ) -> None:
