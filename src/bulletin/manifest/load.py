@@ -193,13 +193,13 @@ def load_publication(root: Path) -> Publication:
     """Return the validated ``issues/publication.yaml`` under ``root``, without an issue."""
     issues_dir = root / "issues"
     problems: list[Problem] = []
-    publication = _load_model(
+    publication = load_model(
         root,
         issues_dir / "publication.yaml",
         Publication,
         {"issues_dir": issues_dir},
         problems,
-        _Marks({}, {}),
+        Marks({}, {}),
     )
     if problems or publication is None:
         raise ManifestError(problems)
