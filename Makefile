@@ -9,6 +9,7 @@ PYTHON ?= python3
 PYTEST_ARGS ?=
 ARCHIVE_ARGS ?=
 SEND_ARGS ?=
+DRAFTS ?=
 BENCH_ARGS ?=
 DOCX ?=
 LANGUAGE ?=
@@ -58,9 +59,13 @@ translate: need-month setup ## Write or update MONTH's translation: make transla
 send: issue ## Build MONTH, then email it to the partners (SEND_ARGS=--dry-run, --test ADDRESS, --group NAME, --resend)
 	@$(BIN)/bulletin send $(MONTH) --root $(ROOT) --out $(OUT) $(SEND_ARGS)
 
+.PHONY: preview
+preview: need-month setup ## Pictures of MONTH in OUT/MONTH/preview: every page, a contact sheet, social images
+	@$(BIN)/bulletin preview $(MONTH) --root $(ROOT) --out $(OUT)
+
 .PHONY: archive
-archive: setup ## Build every issue and the download site in OUT/site (ARCHIVE_ARGS=--republish)
-	@$(BIN)/bulletin archive --root $(ROOT) --out $(OUT) $(ARCHIVE_ARGS)
+archive: setup ## Build the site of the published issues in OUT/site (DRAFTS=1: a preview with drafts; ARCHIVE_ARGS=--republish)
+	@$(BIN)/bulletin archive --root $(ROOT) --out $(OUT) $(if $(DRAFTS),--drafts) $(ARCHIVE_ARGS)
 
 .PHONY: lock
 lock: ## Refresh requirements*.lock from pyproject.toml (UPGRADE=1: newest versions), then install

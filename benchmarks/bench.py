@@ -135,7 +135,8 @@ def generated_project(target: Path, months: Mapping[str, int], *, languages: boo
             if copy:
                 block["id"] = f"{block['id']}-{copy + 1}"
             stories.append(block)
-        issue = {"month": month, "number": int(month[5:]), "stories": stories}
+        # Published, so that the archive site shows them.
+        issue = {"month": month, "number": int(month[5:]), "published": True, "stories": stories}
         (folder / "issue.yaml").write_text(yaml.safe_dump(issue, allow_unicode=True))
         if languages:
             shutil.copy(REPO / "issues" / SAMPLE / "issue.ru.yaml", folder)
@@ -589,9 +590,11 @@ def bench_archive(work: Path, settings: Settings) -> Json:
         run_child("archive", root=str(project), out=str(work / "archive-0"))
         for _ in range(noop_runs)
     ]
+    search = _search_index_figures(work / "archive-0" / "site")
     return {
         "issues": settings.archive_issues,
         "editions": "email, print and archive, in English",
+        **search,
         "cores": len(os.sched_getaffinity(0)),
         "full": median([run.seconds for run in full]),
         "full_per_issue": median([run.seconds for run in full]) / settings.archive_issues,
@@ -600,6 +603,37 @@ def bench_archive(work: Path, settings: Settings) -> Json:
         "noop_beyond_start_up": median([run.seconds for run in noop])
         - median([run.seconds for run in start_up]),
         "noop_in_process": median([run.result["build"] for run in in_process]),
+    }
+
+
+def _search_index_figures(site: Path) -> Json:
+    """Return the size of the site's search index and the time Pagefind takes to make it again."""
+    import pagefind_bin
+
+    bundle = site / "pagefind"
+    files = [path for path in bundle.rglob("*") if path.is_file()]
+    times = []
+    for _ in range(3):
+        with tempfile.TemporaryDirectory() as folder:
+            command = [
+                str(pagefind_bin.get_executable()),
+                "--site",
+                str(site),
+                "--glob",
+                "[0-9][0-9][0-9][0-9]/[0-9][0-9]/index*.html",
+                "--output-path",
+                folder,
+                "--keep-index-url",
+                "--silent",
+            ]
+            times.append(run_process(command).seconds)
+    return {
+        "search_index_seconds": median(times),
+        "search_index_bytes": sum(path.stat().st_size for path in files),
+        "search_index_files": len(files),
+        "search_chunk_bytes": sum(
+            path.stat().st_size for path in files if path.parent.name in {"index", "fragment"}
+        ),
     }
 
 
@@ -742,6 +776,11 @@ def report(figures: Json) -> str:
             f"  no-op rebuild {archive['noop']:.2f} s (interpreter start-up "
             f"{archive['start_up']:.2f} s; {archive['noop_beyond_start_up']:.2f} s beyond it; "
             f"{archive['noop_in_process']:.2f} s in the process)"
+        )
+        add(
+            f"  search index: {archive['search_index_seconds']:.2f} s to build, "
+            f"{archive['search_index_bytes'] / 1e6:.2f} MB in {archive['search_index_files']} "
+            f"files ({archive['search_chunk_bytes'] / 1e6:.2f} MB of index chunks and fragments)"
         )
     return "\n".join(lines)
 

@@ -92,6 +92,24 @@ if [ "$want" = test ] && ! command -v pdftotext >/dev/null; then
   fi
 fi
 
+# The browser tests audit the archive site with axe-core, installed from npm into tests/.
+if [ "$want" = test ] && [ ! -f tests/node_modules/axe-core/axe.min.js -o tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
+  if ! command -v npm >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "Installing npm with apt-get (for the accessibility audit)…"
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq
+      apt-get install -y -qq npm >/dev/null
+    else
+      echo "The accessibility audit needs npm, to install axe-core." >&2
+      echo "Install it (Debian/Ubuntu: sudo apt-get install npm), then run make again." >&2
+      exit 1
+    fi
+  fi
+  echo "Installing axe-core into tests/node_modules (for the accessibility audit)…"
+  npm ci --prefix tests --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
 # Python packages: exactly the versions and files (sha256) of the lock, then bulletin itself
 # without dependencies. A stamp holds the digest of what was installed from, so that a changed
 # lock file or pyproject.toml (a pull, a rebase, `make lock`) installs again, and nothing else does.

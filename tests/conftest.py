@@ -171,10 +171,42 @@ def sample_editions(sample_builds: list[BuildResult]) -> dict[str, BuildResult]:
     return {result.edition: result for result in sample_builds if result.language == main}
 
 
+SITE_URL = "https://bulletin.example.org/central-asia/"
+"""The public address the tests' archive site is given."""
+
+
+def publish(project: Path, month: str) -> None:
+    """Mark the issue of ``month`` in ``project`` as published."""
+    path = project / "issues" / month / "issue.yaml"
+    text = path.read_text(encoding="utf-8")
+    if "\npublished: true\n" in text:
+        return
+    if "\npublished: false\n" in text:
+        text = text.replace("\npublished: false\n", "\npublished: true\n")
+    else:
+        text += "published: true\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def set_site_url(project: Path, url: str = SITE_URL) -> None:
+    """Give the publication of ``project`` its public address."""
+    path = project / "issues" / "publication.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + f"site_url: {url}\n", encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
-def archive_site(tmp_path_factory: pytest.TempPathFactory) -> SiteResult:
-    """Build the archive site of every sample issue once per session."""
-    return build_site(SAMPLE, tmp_path_factory.mktemp("archive"))
+def site_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a copy of the project with both issues published and the site's address set."""
+    project = copy_sample(tmp_path_factory.mktemp("site-project"))
+    publish(project, "2021-06")
+    set_site_url(project)
+    return project
+
+
+@pytest.fixture(scope="session")
+def archive_site(site_project: Path) -> SiteResult:
+    """Build the archive site of every issue of ``site_project`` once per session."""
+    return build_site(site_project, site_project / "out")
 
 
 STORY_ID = re.compile(r'<article class="story" id="([^"]+)"')

@@ -53,7 +53,13 @@ def machine() -> Iterator[Path]:
         for name in ("scripts/bootstrap.sh", "pyproject.toml", "requirements.lock"):
             shutil.copy2(REPO / name, folder / name)
         shutil.copy2(REPO / "requirements-test.lock", folder / "requirements-test.lock")
-        for directory, names in (("bin", ("apt-get", "sudo")), (".venv/bin", ("python",))):
+        # The accessibility audit's axe-core, as `npm ci` leaves it in tests/node_modules.
+        (folder / "tests" / "node_modules" / "axe-core").mkdir(parents=True)
+        for name in ("package.json", "package-lock.json"):
+            shutil.copy2(REPO / "tests" / name, folder / "tests" / name)
+        (folder / "tests" / "node_modules" / "axe-core" / "axe.min.js").write_text("/* axe */\n")
+        (folder / "tests" / "node_modules" / ".package-lock.json").write_text("{}\n")
+        for directory, names in (("bin", ("apt-get", "sudo", "npm")), (".venv/bin", ("python",))):
             (folder / directory).mkdir(parents=True)
             for name in names:
                 path = folder / directory / name
@@ -144,3 +150,22 @@ def test_a_changed_lock_installs_again_from_it(machine: Path) -> None:
         " -r requirements-test.lock\n"
     )
     assert (machine / "bin/calls.log").read_text() == ""
+
+
+def test_a_missing_audit_tool_is_installed_with_npm_ci(machine: Path) -> None:
+    (machine / "tests" / "node_modules" / "axe-core" / "axe.min.js").unlink()
+    result = subprocess.run(
+        ["bash", "scripts/bootstrap.sh", "test"],
+        cwd=machine,
+        env={**os.environ, "PATH": f"{machine / 'bin'}:{os.environ['PATH']}", "VENV": ".venv"},
+        capture_output=True,
+        text=True,
+    )
+    # The fake npm fails: the bootstrap stops there, and tries again on the next run.
+    assert result.returncode == 1
+    assert result.stdout == (
+        "Installing axe-core into tests/node_modules (for the accessibility audit)…\n"
+    )
+    assert (machine / "bin/calls.log").read_text() == (
+        "npm ci --prefix tests --no-audit --no-fund --loglevel=error\n"
+    )

@@ -107,6 +107,8 @@ def test_quick_check_never_loads_the_layout_engine(project: Path, manifest: str)
 
 def test_build_prints_problems_and_writes_nothing(project: Path) -> None:
     shutil.copy(MANIFESTS / "bad" / "misspelt_field.yaml", project / ISSUE)
+    # The case has three of the sample's stories: the Russian file has seven.
+    (project / "issues/2021-05/issue.ru.yaml").unlink()
     result = _run("build", "2021-05", "--edition", "email", "--root", project)
     assert (result.exit_code, result.stderr) == (
         1,
@@ -152,9 +154,10 @@ def test_failing_at_rendering_keeps_the_previous_pdf(project: Path, scratch: Pat
     shorten_issue(project)
     pdf = _previous_build(project)
     path = project / ISSUE
-    # No bundled font has these characters: the layout engine fails the build.
+    # No bundled font has these characters: the layout engine fails the build
+    # (forced past the check that finds them first).
     path.write_text(path.read_text().replace("title: Sixth Senior", "title: 第六次 Sixth Senior"))
-    result = _run("build", "2021-05", "--edition", "email", "--root", project)
+    result = _run("build", "2021-05", "--edition", "email", "--force", "--root", project)
     assert result.exit_code == 1
     assert "a character has no glyph in the bundled fonts" in result.stderr
     assert pdf.read_bytes() == PREVIOUS
@@ -221,3 +224,98 @@ def test_two_builds_at_once_both_write_a_whole_pdf(project: Path) -> None:
         assert len(pdf.pages) == 1  # the one story fits page 1 whole
     assert published(project / "out") == ["2021-05", PDF.removeprefix("out/")]
     assert litter(project / "out") == []
+
+
+# ---- The checks a build runs -------------------------------------------------------
+
+SMALL_PHOTO = (
+    'photo "photos/bishkek-2021-05.jpg" prints at {ppi} ppi: its 40 x 30 px fill a frame of '
+    "180 x {height} mm; print needs 1418 x 1063 px (200 ppi) — use a larger original"
+)
+
+
+def _small_photos(project: Path, size: tuple[int, int] = (40, 30)) -> None:
+    from PIL import Image
+
+    Image.new("RGB", size, (120, 90, 60)).save(
+        project / "issues/2021-05/photos/bishkek-2021-05.jpg"
+    )
+
+
+def test_build_refuses_a_photo_too_small_for_the_print_edition(project: Path) -> None:
+    _small_photos(project)
+    result = _run("build", "2021-05", "--edition", "print", "--language", "en", "--root", project)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [
+        "issues/2021-05/issue.yaml:49:15: error: stories[2].photos[0].file: "
+        + SMALL_PHOTO.format(ppi=6, height=76),
+        "1 error would show in the PDF; nothing was written: fix it, or build anyway with --force.",
+    ]
+    assert not (project / "out/2021-05").exists()
+
+
+def test_build_with_force_prints_the_error_and_builds(project: Path) -> None:
+    _small_photos(project)
+    result = _run(
+        "build", "2021-05", "--edition", "print", "--language", "en", "--force", "--root",
+        project,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "issues/2021-05/issue.yaml:49:15: error: stories[2].photos[0].file: "
+        + SMALL_PHOTO.format(ppi=6, height=76),
+    ]
+    assert (project / "out/2021-05/iom-central-asia-bulletin-2021-05-print.pdf").is_file()
+
+
+def test_email_build_warns_of_a_photo_too_small_for_print(project: Path) -> None:
+    _small_photos(project)
+    result = _run("build", "2021-05", "--edition", "email", "--language", "en", "--root", project)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "issues/2021-05/issue.yaml:49:15: warning: stories[2].photos[0].file: "
+        + SMALL_PHOTO.format(ppi=6, height=76)
+        + " (an error in the print edition)",
+    ]
+    assert (project / PDF).is_file()
+
+
+def test_build_refuses_raw_html_and_points_at_it(project: Path) -> None:
+    issue = project / ISSUE
+    text = issue.read_text(encoding="utf-8")
+    issue.write_text(
+        text.replace(
+            "    body: |\n      On May 26, 2021",
+            '    body: |\n      See <img src="x.jpg"> and <script>alert(1)</script>.\n\n'
+            "      On May 26, 2021",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    result = _run("build", "2021-05", "--edition", "email", "--root", project)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [
+        'issues/2021-05/issue.yaml:10:11: error: stories[0].body: raw HTML "<img src="x.jpg">" '
+        "is not allowed in the text, and would print as it is written: remove it, and add the "
+        "photo under 'photos', with its alt text and credit",
+        'issues/2021-05/issue.yaml:10:33: error: stories[0].body: raw HTML "<script>" is not '
+        "allowed in the text, and would print as it is written: remove it (write Markdown: "
+        "*italics*, **bold**, [links](https://…), lists)",
+        'issues/2021-05/issue.yaml:10:49: error: stories[0].body: raw HTML "</script>" is not '
+        "allowed in the text, and would print as it is written: remove it (write Markdown: "
+        "*italics*, **bold**, [links](https://…), lists)",
+        "3 errors would show in the PDF; nothing was written: fix them, or build anyway with "
+        "--force.",
+    ]
+    assert not (project / "out/2021-05").exists()
+
+
+def test_build_refuses_a_photo_of_100_x_75_px_for_print(project: Path) -> None:
+    _small_photos(project, (100, 75))
+    result = _run("build", "2021-05", "--edition", "print", "--language", "en", "--root", project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "issues/2021-05/issue.yaml:49:15: error: stories[2].photos[0].file: photo "
+        '"photos/bishkek-2021-05.jpg" prints at 14 ppi: its 100 x 75 px fill a frame of '
+        "180 x 76 mm; print needs 1418 x 1063 px (200 ppi) — use a larger original"
+    )

@@ -24,6 +24,9 @@ SITE_FILES = (
     "2021/05/index.html",
     "2021/05/index.ru.html",
     "2021/06/index.html",
+    "search.html",
+    "search.ru.html",
+    "sitemap.xml",
 )
 
 Golden = Callable[[str, str], None]

@@ -8,22 +8,22 @@ import functools
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bulletin.errors import BulletinError, RenderError
+from bulletin.errors import BulletinError, CheckError, RenderError
 from bulletin.fingerprint import code_version
 from bulletin.fit import Block, Fit, Front, choose_heights, measure_blocks, measure_front
 from bulletin.html import contract
 from bulletin.html.layout import build_context, edition_stylesheet, layout_folder, render_html
-from bulletin.manifest.load import LoadedIssue, issue_languages, load_issue
+from bulletin.manifest.load import LoadedIssue, issue_languages, load_editions
 from bulletin.model.issue import EmailEdition, Story
 from bulletin.output import publish_set, remove_stale_temporaries, write_output
 from bulletin.pdf.editions import Edition, issue_datetime, plan_editions
 from bulletin.pdf.typeset import RenderedPdf, Typesetter
-from bulletin.photos.check import PhotoInfo, check_photos
+from bulletin.photos.check import PhotoInfo, check_photos, photo_unusable
 from bulletin.photos.placement import WHOLE, measure_placements
 from bulletin.photos.prepare import (
     PhotoJob,
@@ -32,6 +32,9 @@ from bulletin.photos.prepare import (
     plan_photos,
     prepare_photos,
 )
+from bulletin.preflight.inspect import inspect_manifests
+from bulletin.preflight.photos import MIN_PPI, PRINT_PPI, describe_resolution
+from bulletin.preflight.report import Finding, Severity
 
 log = logging.getLogger(__name__)
 _Kept = TypeVar("_Kept", Front, Block)
@@ -135,6 +138,8 @@ def build_issue(
     language: str | None = None,
     edition: str | None = None,
     session: Session | None = None,
+    force: bool = False,
+    notices: list[Finding] | None = None,
 ) -> list[BuildResult]:
     """Typeset the issue of ``month`` under ``root`` into ``out``; return what was written.
 
@@ -142,19 +147,34 @@ def build_issue(
     issue has, or only ``edition`` or ``language``; all are laid out and
     checked before the first file is written.
 
+    The quick checks of ``bulletin check`` (glyphs, text, links) run first, and
+    each photo's resolution once the layout has placed it: what they find goes
+    into ``notices``. An error that would show in an edition being built (a
+    photo too small for the print edition) stops the build with a
+    ``CheckError`` before anything is written, unless ``force``.
+
     A ``session`` keeps what the next build of the same project can use.
     The pages the stories started on are noted in ``out/.cache/pages/``: the
     next build's first guess for its contents list, which saves the engine
     passes that find them, if they are still right (checked).
     """
-    source = load_issue(root, month)
+    # Every manifest and translation of the languages built is checked in one
+    # pass (with the photos, if any is wrong), so that every mistake is told at once.
+    wanted = [None, language] if language else [None, *issue_languages(root, month)]
+    loaded_editions = load_editions(root, month, wanted, photos=photo_unusable)
+    source = loaded_editions[0]
+    by_language = {edition.language: edition for edition in loaded_editions}
+    checks = _Checks(force, notices)
+    for edition_language in dict.fromkeys(_languages_of(source, language, root, month)):
+        checks.add(inspect_manifests(by_language[edition_language]))
+    checks.stop_on_errors()
     photos = dict(check_photos(source, checked=session.photos if session else None))
     logo = source.publication.logo
     if logo and (info := describe_image(Path(logo))):
         # A raster logo goes through the pipeline like a photo (transparency kept).
         photos[info.path] = info
     main = source.publication.language
-    languages = [language] if language else [main, *issue_languages(root, month)]
+    languages = _languages_of(source, language, root, month)
     cache_dir = out / ".cache"
     if cache_dir.is_dir():  # what an earlier build, killed while writing, left
         remove_stale_temporaries(cache_dir)
@@ -162,11 +182,7 @@ def build_issue(
     made: list[tuple[str, Edition, _Typeset]] = []
     notes: list[tuple[Path, str]] = []
     for edition_language in dict.fromkeys(languages):
-        loaded = (
-            source
-            if edition_language == main
-            else load_issue(root, month, language=edition_language)
-        )
+        loaded = by_language[edition_language]
         suffix = "" if edition_language == main else f"-{edition_language}"
         name = f"{loaded.publication.slug}-{month}{suffix}"
         editions = plan_editions(loaded, out / month, name, edition)
@@ -195,6 +211,9 @@ def build_issue(
         # placed at and the part of it that shows: each edition's photos are
         # made for exactly that.
         jobs = plan_photos(measure_placements(laid_out.document, _sources(photos)), photos)
+        printed = any(each.name == "print" for each in editions)
+        checks.add(_check_resolution(loaded, jobs, printed=printed))
+        checks.stop_on_errors()
         laid = _Laid(loaded, typesetter, layout.fit, laid_out, layout.pages, jobs, cache_dir)
         made.extend((edition_language, each, _typeset_edition(laid, each)) for each in editions)
     # Every PDF of the issue is switched into place at once (see bulletin.output).
@@ -220,6 +239,76 @@ def build_issue(
     for path, text in notes:
         _note(path, text)
     return results
+
+
+def _languages_of(source: LoadedIssue, language: str | None, root: Path, month: str) -> list[str]:
+    """Return the languages a build makes: ``language``, or the main one and each translation's."""
+    return [language] if language else [source.publication.language, *issue_languages(root, month)]
+
+
+class _Checks:
+    """The findings of the checks a build runs, told once each."""
+
+    def __init__(self, force: bool, notices: list[Finding] | None) -> None:
+        self.force = force
+        self.notices = notices
+        self.errors: list[Finding] = []
+        self.seen: set[Finding] = set()
+
+    def add(self, findings: Iterable[Finding]) -> None:
+        """Note ``findings``: errors to stop on, and every finding as a notice."""
+        for finding in findings:
+            if finding in self.seen:
+                continue  # the same photo or publication text in another language
+            self.seen.add(finding)
+            if finding.severity == "error" and not self.force:
+                self.errors.append(finding)
+            elif self.notices is not None:
+                self.notices.append(finding)
+
+    def stop_on_errors(self) -> None:
+        """Raise the errors found so far, if any: they would show in the PDF."""
+        if self.errors:
+            raise CheckError(
+                replace(error.problem, where=f"error: {error.problem.where}".rstrip(": "))
+                for error in self.errors
+            )
+
+
+def _check_resolution(
+    loaded: LoadedIssue, jobs: Iterable[PhotoJob], *, printed: bool
+) -> list[Finding]:
+    """Return a finding for each photo with too few pixels for print at its placed size.
+
+    Below ``MIN_PPI`` it is an error when the print edition is built, else a
+    warning; below ``PRINT_PPI`` a warning, as ``bulletin check`` says.
+    """
+    where: dict[Path, tuple[str, int, int]] = {}
+    for index, block in enumerate(loaded.issue.stories):
+        if isinstance(block, Story):
+            for number, photo in enumerate(block.photos):
+                where.setdefault(Path(photo.file), (block.id, index, number))
+    findings = []
+    for job in jobs:
+        if job.source not in where:
+            continue  # the logo
+        (width, height), crop = job.source_size, job.crop
+        ppi = min(
+            width * (crop[2] - crop[0]) / job.width_in,
+            height * (crop[3] - crop[1]) / job.height_in,
+        )
+        if ppi >= PRINT_PPI:
+            continue
+        story, index, number = where[job.source]
+        shown = job.source.relative_to(loaded.issue_dir.resolve()).as_posix()
+        frame = (job.width_in * 25.4, job.height_in * 25.4)
+        message = describe_resolution(shown, (width, height), frame, ppi)
+        severity: Severity = "error" if ppi < MIN_PPI and printed else "warning"
+        if ppi < MIN_PPI and not printed:
+            message += " (an error in the print edition)"
+        loc = ("stories", index, "photos", number, "file")
+        findings.append(Finding(severity, "photos", story, loaded.problem(loc, message)))
+    return findings
 
 
 def typeset_issue(loaded: LoadedIssue, *, write: bool = True) -> RenderedPdf:
@@ -608,9 +697,13 @@ def _check_placed(
         drift = max(
             abs(placement.width_in / job.width_in - 1),
             abs(placement.height_in / job.height_in - 1),
-            *(abs(a - b) for a, b in zip(placement.crop, WHOLE, strict=True)),
         )
-        if drift > PLACED_TOLERANCE:
+        # The crop of a prepared photo is a whole number of pixels: the engine
+        # may crop the last one off again (a few pixels make a large share).
+        photo = prepared[placement.source]
+        pixel = 1 / min(photo.width, photo.height)
+        cropped = max(abs(a - b) for a, b in zip(placement.crop, WHOLE, strict=True))
+        if drift > PLACED_TOLERANCE or cropped > max(PLACED_TOLERANCE, pixel):
             shown = placement.source.relative_to(loaded.issue_dir.resolve()).as_posix()
             raise RenderError.single(
                 f"layouts/{loaded.publication.layout}",

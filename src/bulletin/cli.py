@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bulletin.errors import BulletinError
+from bulletin.errors import BulletinError, display_path
 
 if TYPE_CHECKING:
     from bulletin.mail.send import Progress as SendProgress
@@ -70,13 +70,25 @@ def _main() -> None:
         raise _fail(error) from None
 
 
-def _fail(error: BulletinError, *, outcome: str = "nothing was written") -> typer.Exit:
+def _fail(
+    error: BulletinError, *, outcome: str = "nothing was written", hint: str = ""
+) -> typer.Exit:
     for problem in error.problems:
         typer.echo(str(problem), err=True)
     count = len(error.problems)
-    if count > 1:
+    if hint:
+        typer.echo(hint, err=True)
+    elif count > 1:
         typer.echo(f"{count} problems; {outcome}.", err=True)
     return typer.Exit(1)
+
+
+def _force_hint(count: int) -> str:
+    errors = "1 error" if count == 1 else f"{count} errors"
+    return (
+        f"{errors} would show in the PDF; nothing was written: fix "
+        f"{'it' if count == 1 else 'them'}, or build anyway with --force."
+    )
 
 
 @app.command()
@@ -87,16 +99,42 @@ def build(
     out: OutOption = None,
     language: LanguageOption = None,
     edition: EditionOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Build even when the checks find errors that would show in print."
+        ),
+    ] = False,
 ) -> None:
-    """Build the bulletin PDFs of MONTH into OUT/MONTH/: each edition, in every language."""
-    from bulletin.build import build_issue
+    """Build the bulletin PDFs of MONTH into OUT/MONTH/: each edition, in every language.
 
+    The checks of `check --quick` run first and each photo's resolution once
+    it is placed: what they find is printed, and an error that would show in
+    an edition being built stops the build, unless --force.
+    """
+    from bulletin.build import build_issue
+    from bulletin.errors import CheckError
+    from bulletin.preflight.report import Finding
+
+    notices: list[Finding] = []
     try:
         results = build_issue(
-            root, month, (out or root / "out").resolve(), language=language, edition=edition
+            root,
+            month,
+            (out or root / "out").resolve(),
+            language=language,
+            edition=edition,
+            force=force,
+            notices=notices,
         )
+    except CheckError as error:
+        for notice in notices:
+            typer.echo(str(notice), err=True)
+        raise _fail(error, hint=_force_hint(len(error.problems))) from None
     except BulletinError as error:
         raise _fail(error) from None
+    for notice in notices:
+        typer.echo(str(notice), err=True)
     for result in results:
         typer.echo(f"{result.path} ({result.page_count} pages, {result.size / 1e6:.2f} MB)")
 
@@ -229,13 +267,13 @@ def new(
         made = create_issue(root, month, number=number)
     except BulletinError as error:
         raise _fail(error) from None
-    folder = _shown(root, made.folder)
+    folder = display_path(root, made.folder)
     after = f", after {made.previous}" if made.previous else ""
     numbered = f"issue {made.number}" if made.number is not None else "an issue without a number"
     typer.echo(f"Started {folder}/: {numbered}{after}.")
     typer.echo(f"  {folder}/issue.yaml: the stories, with an example of each kind to uncomment")
     for language, path in zip(made.languages, made.files[1:], strict=True):
-        typer.echo(f"  {_shown(root, path)}: the {language_name(language)} text, to fill in")
+        typer.echo(f"  {display_path(root, path)}: the {language_name(language)} text, to fill in")
     typer.echo(f"  {folder}/photos/: the photos")
     for note in made.notes:
         typer.echo(f"Note: {note}.")
@@ -268,7 +306,7 @@ def import_(
         story = import_story(root, month, document)
     except BulletinError as error:
         raise _fail(error) from None
-    manifest = _shown(root, story.manifest)
+    manifest = display_path(root, story.manifest)
     title = f"“{story.title}”" if story.title else "a story without a title"
     typer.echo(
         f"Imported {title} from {document.name} as story {story.index + 1} "
@@ -276,7 +314,7 @@ def import_(
     )
     for photo in story.photos:
         alt = "with its alt text" if photo.alt else "no alt text in the document"
-        typer.echo(f"  {_shown(root, photo.path)}: {photo.width} × {photo.height} px, {alt}")
+        typer.echo(f"  {display_path(root, photo.path)}: {photo.width} × {photo.height} px, {alt}")
     for note in story.notes:
         typer.echo(f"Note: {note}.")
     if story.to_fill_in:
@@ -318,7 +356,7 @@ def translate(
         report = update_translation(root, month, language, write=not check_only)
     except BulletinError as error:
         raise _fail(error) from None
-    path = _shown(root, report.path)
+    path = display_path(root, report.path)
     missing = [entry for entry in report.todo if entry.state == "missing"]
     changed = [entry for entry in report.todo if entry.state == "changed"]
     if check_only:
@@ -365,13 +403,6 @@ _PUBLISHED = (
 )
 
 
-def _shown(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
-
-
 @app.command()
 def schema(
     *,
@@ -407,6 +438,14 @@ def archive(
             "earlier file as <name>-r1.pdf (r2, …).",
         ),
     ] = False,
+    drafts: Annotated[
+        bool,
+        typer.Option(
+            "--drafts",
+            help="Build a preview that shows the drafts too, marked as drafts (the public "
+            "site shows only issues with published: true).",
+        ),
+    ] = False,
 ) -> None:
     """Build every issue (only those whose inputs changed) and the download site in OUT/site/."""
     from bulletin.site.build import build_site
@@ -414,7 +453,7 @@ def archive(
     show = _ProgressBar() if sys.stderr.isatty() else _progress_lines
     try:
         result = build_site(
-            root, (out or root / "out").resolve(), republish=republish, progress=show
+            root, (out or root / "out").resolve(), republish=republish, drafts=drafts, progress=show
         )
     except BulletinError as error:
         raise _fail(error) from None
@@ -428,6 +467,41 @@ def archive(
         f"{result.index} ({total} issue{'' if total == 1 else 's'}: "
         f"{len(result.built)} built, {len(result.unchanged)} unchanged)"
     )
+    if result.preview and result.drafts:
+        typer.echo(
+            f"a preview with drafts, marked as such: {', '.join(result.drafts)}; "
+            "do not publish this folder (bulletin archive without --drafts builds the public site)"
+        )
+    elif result.drafts:
+        typer.echo(
+            f"drafts left out: {', '.join(result.drafts)} (not published: true; "
+            "--drafts previews them)"
+        )
+
+
+@app.command()
+def preview(
+    month: MonthArgument,
+    *,
+    root: RootOption = Path("."),
+    out: OutOption = None,
+    language: LanguageOption = None,
+) -> None:
+    """Write pictures of MONTH to OUT/MONTH/preview/: every page, a contact sheet, social images.
+
+    Each page as a PNG at 150 ppi, all pages on one contact sheet, and the
+    issue's card (page 1 with the lead photo) at 1200 × 630 and 1080 × 1080,
+    in every language, from the email edition, which is built first.
+    """
+    from bulletin.preview.pictures import make_previews
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    try:
+        pictures = make_previews(root, month, (out or root / "out").resolve(), language=language)
+    except BulletinError as error:
+        raise _fail(error) from None
+    for picture in pictures:
+        typer.echo(f"{picture.path} ({picture.kind}, {picture.width} × {picture.height})")
 
 
 def _progress_lines(progress: Progress) -> None:

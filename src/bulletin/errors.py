@@ -77,6 +77,10 @@ class PhotoError(BulletinError):
     """A photo cannot be read or used."""
 
 
+class CheckError(BulletinError):
+    """The checks found errors that would show in an edition being built."""
+
+
 class RenderError(BulletinError):
     """The layout engine reported an error while typesetting."""
 

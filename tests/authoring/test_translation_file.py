@@ -282,3 +282,28 @@ def test_a_month_without_text_yet(may_latest: Path) -> None:
         again = _run("translate", "2021-06", "--language", "ru", "--root", may_latest)
         assert again.exit_code == 0, again.output
     assert ru.read_text(encoding="utf-8").endswith("stories:\n  just-an-id: {}\n")
+
+
+def test_a_photo_with_nothing_to_translate_keeps_its_place(
+    may_latest: Path, tmp_path: Path
+) -> None:
+    import docx
+    from docxfiles import add_photo, photo_bytes
+
+    assert _run("new", "2021-06", "--root", may_latest).exit_code == 0
+    document = docx.Document()
+    document.add_heading("Two photos", level=1)
+    add_photo(document, photo_bytes((900, 600), (10, 10, 10)), "")
+    add_photo(document, photo_bytes((900, 600), (90, 90, 90)), "The second photo")
+    document.save(tmp_path / "two.docx")
+    _run("import", "2021-06", tmp_path / "two.docx", "--root", may_latest)
+    result = _run("translate", "2021-06", "--language", "ru", "--root", may_latest)
+    assert result.exit_code == 0, result.output
+    ru = may_latest / "issues" / "2021-06" / "issue.ru.yaml"
+    assert ru.read_text(encoding="utf-8").endswith(
+        "    photos:\n"
+        "      - {}\n"
+        f"      - # en {digest('The second photo')}: The second photo\n"
+        "        alt:\n"
+    )
+    assert len(read_translation(may_latest, ru).stories["two-photos"].photos or []) == 2

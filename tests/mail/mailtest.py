@@ -149,6 +149,7 @@ class Server:
     controller: Controller
     ca_file: Path | None = None
     logins: list[tuple[str, str]] = field(default_factory=list)
+    mechanisms: list[str] = field(default_factory=list)
 
     def stop(self) -> None:
         self.controller.stop()
@@ -180,8 +181,15 @@ def certificate_authority() -> trustme.CA:
 
 
 @pytest.fixture
-def tls_server(certificate_authority: trustme.CA, tmp_path: Path) -> Iterator[Server]:
-    """Start a server that requires STARTTLS (a certificate made here) and a login."""
+def tls_server(
+    certificate_authority: trustme.CA, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Server]:
+    """Start a server that requires STARTTLS (a certificate made here) and a login.
+
+    It offers AUTH LOGIN and PLAIN, or (parametrized indirectly) only the one named.
+    """
+    only = getattr(request, "param", None)
+    excluded = [name for name in ("LOGIN", "PLAIN") if only and name != only]
     recorder = Recorder()
     port = free_port()
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -189,6 +197,7 @@ def tls_server(certificate_authority: trustme.CA, tmp_path: Path) -> Iterator[Se
     ca_file = tmp_path / "ca.pem"
     certificate_authority.cert_pem.write_to_path(str(ca_file))
     logins: list[tuple[str, str]] = []
+    mechanisms: list[str] = []
 
     def authenticate(
         server: Any, session: Any, envelope: Any, mechanism: str, data: Any
@@ -196,6 +205,7 @@ def tls_server(certificate_authority: trustme.CA, tmp_path: Path) -> Iterator[Se
         assert isinstance(data, LoginPassword)
         login, password = data.login.decode(), data.password.decode()
         logins.append((login, password))
+        mechanisms.append(mechanism)
         return AuthResult(success=(login, password) == ("officer", "s3cret pass"), handled=False)
 
     controller = Controller(
@@ -206,10 +216,11 @@ def tls_server(certificate_authority: trustme.CA, tmp_path: Path) -> Iterator[Se
         require_starttls=True,
         auth_required=True,
         authenticator=authenticate,
+        auth_exclude_mechanism=excluded,
     )
     controller.start()
     try:
-        yield Server(port, recorder, controller, ca_file, logins)
+        yield Server(port, recorder, controller, ca_file, logins, mechanisms)
     finally:
         controller.stop()
 

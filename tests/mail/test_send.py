@@ -247,8 +247,11 @@ def test_a_test_send_goes_to_one_address_in_each_language(
     assert_each_got_one(project, smtp_server.recorder.messages[2:])
 
 
+@pytest.mark.parametrize(
+    ("tls_server", "mechanism"), [("LOGIN", "LOGIN"), ("PLAIN", "PLAIN")], indirect=["tls_server"]
+)
 def test_starttls_and_login(
-    mail_project: Path, tls_server: Server, monkeypatch: pytest.MonkeyPatch
+    mail_project: Path, tls_server: Server, mechanism: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shutil.copy(PARTNERS / "sample.csv", mail_project / "sample.csv")
     configure_mail(
@@ -264,6 +267,7 @@ def test_starttls_and_login(
     result = run("send", SAMPLE_MONTH, "--root", mail_project)
     assert result.exit_code == 0, result.output
     assert tls_server.logins == [("officer", "s3cret pass")]
+    assert tls_server.mechanisms == [mechanism]
     assert_each_got_one(mail_project, tls_server.recorder.messages)
     pdf = (mail_project / PDF_RU).read_bytes()
     [got] = tls_server.recorder.to("timur.aliev@example.com")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bulletin.build import build_issue
 from bulletin.errors import ManifestError
 from bulletin.manifest.load import load_issue
 from bulletin.manifest.messages import Loc
@@ -589,3 +590,80 @@ def test_a_month_without_an_issue_names_the_issues_there(project: Path) -> None:
         "issues/2021-07/issue.yaml: no issue for 2021-07: create issues/2021-07/issue.yaml "
         "(issues here: 2021-05, 2021-06)"
     )
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} should occur once in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_every_mistake_of_every_file_in_one_pass(project: Path, tmp_path: Path) -> None:
+    """Ids, references, translations and photos: told together, by file and line."""
+    issue = project / ISSUE
+    _edit(issue, 'month: "2021-05"', 'month: "2021-06"')
+    _edit(issue, "    kicker: Regional cooperation\n", "    kiker: Regional cooperation\n")
+    _edit(issue, "  - id: border-health-security\n", "  - id: almaty-process\n")
+    photo = project / "issues/2021-05/photos/bishkek-2021-05.jpg"
+    photo.write_bytes(photo.read_bytes()[:2000])
+    russian = project / "issues/2021-05/issue.ru.yaml"
+    _edit(russian, "  family-return-karakalpakstan:\n", "  family-return-karakalpakstn:\n")
+    _edit(
+        russian,
+        "    title: Шестое совещание",
+        "    titel: Шестое совещание",
+    )
+
+    with pytest.raises(ManifestError) as caught:
+        build_issue(project, "2021-05", tmp_path / "out")
+
+    assert [str(problem) for problem in caught.value.problems] == [
+        "issues/2021-05/issue.yaml:3:8: month: says 2021-06 but the folder is 2021-05: make "
+        "them the same",
+        "issues/2021-05/issue.yaml:7:5: stories[0].kiker: unknown field 'kiker' — did you mean "
+        "'kicker'?",
+        "issues/2021-05/issue.yaml:49:15: stories[2].photos[0].file: photo "
+        "'photos/bishkek-2021-05.jpg' cannot be read, it may be truncated or damaged (image "
+        "file is truncated (2 bytes not processed)): export it again",
+        "issues/2021-05/issue.yaml:58:9: stories[3].id: story id 'almaty-process' is used "
+        "twice: give each story its own id",
+        "issues/2021-05/issue.ru.yaml:6:5: stories.almaty-process.titel: unknown field 'titel' "
+        "— did you mean 'title'?",
+        "issues/2021-05/issue.ru.yaml:16:3: stories.family-return-karakalpakstn: there is no "
+        "story 'family-return-karakalpakstn' in issue.yaml: did you mean "
+        "'family-return-karakalpakstan'?",
+        "issues/2021-05/issue.ru.yaml:41:3: stories.border-health-security: there is no story "
+        "'border-health-security' in issue.yaml: check the id (the stories are almaty-process, "
+        "family-return-karakalpakstan, migration-focal-points-retreat, "
+        "national-dialogue-trafficking, reintegration-survey, tajikistan-migration-strategy)",
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+def test_duplicate_story_id_is_told_with_the_other_mistakes(project: Path) -> None:
+    issue = project / ISSUE
+    _edit(issue, "    kicker: Regional cooperation\n", "    kiker: Regional cooperation\n")
+    _edit(issue, "  - id: border-health-security\n", "  - id: almaty-process\n")
+
+    assert _problems(project) == [
+        "issues/2021-05/issue.yaml:7:5: stories[0].kiker: unknown field 'kiker' — did you mean "
+        "'kicker'?",
+        "issues/2021-05/issue.yaml:58:9: stories[3].id: story id 'almaty-process' is used "
+        "twice: give each story its own id",
+    ]
+
+
+def test_misspelt_label_gets_a_did_you_mean(project: Path) -> None:
+    publication = project / "issues/publication.ru.yaml"
+    publication.write_text(
+        publication.read_text(encoding="utf-8") + "labels:\n  in_this_isue: В номере\n",
+        encoding="utf-8",
+    )
+
+    with pytest.raises(ManifestError) as caught:
+        load_issue(project, "2021-05", language="ru")
+
+    assert [str(problem) for problem in caught.value.problems] == [
+        "issues/publication.ru.yaml:16:3: labels.in_this_isue: unknown label 'in_this_isue' — "
+        "did you mean 'in_this_issue'?"
+    ]

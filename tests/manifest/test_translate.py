@@ -72,11 +72,27 @@ def test_russian_edition_carries_russian_text_and_source_structure(sample_root: 
             "  almaty-process:",
             "  almaty-proces:",
             f"{ISSUE_RU}:4:3: stories.almaty-proces: there is no story 'almaty-proces' in "
+            "issue.yaml: did you mean 'almaty-process'?",
+            id="misspelt-story-id",
+        ),
+        pytest.param(
+            ISSUE_RU,
+            "  almaty-process:",
+            "  unknown-story:",
+            f"{ISSUE_RU}:4:3: stories.unknown-story: there is no story 'unknown-story' in "
             "issue.yaml: check the id (the stories are almaty-process, "
             "border-health-security, family-return-karakalpakstan, "
             "migration-focal-points-retreat, national-dialogue-trafficking, "
             "reintegration-survey, tajikistan-migration-strategy)",
-            id="misspelt-story-id",
+            id="unknown-story-id",
+        ),
+        pytest.param(
+            ISSUE_RU,
+            RU_TITLE,
+            RU_TITLE.replace("title:", "titel:"),
+            f"{ISSUE_RU}:6:5: stories.almaty-process.titel: unknown field 'titel' — did you "
+            "mean 'title'?",
+            id="misspelt-field",
         ),
         pytest.param(
             ISSUE_RU,

@@ -80,6 +80,16 @@ MANIFEST_CASES = {
         f'{ISSUE}:10:11: warning: stories[0].body: unbalanced quote: "“" is never closed — '
         'close it with "”" or remove it',
     ],
+    # A title is printed as text; a body's tag would be printed as it is written.
+    "raw_html": [
+        f'{ISSUE}:9:19: error: stories[0].body: raw HTML "<b>" is not allowed in the text, '
+        "and would print as it is written: remove it, and write **bold** instead",
+        f'{ISSUE}:9:28: error: stories[0].body: raw HTML "</b>" is not allowed in the text, '
+        "and would print as it is written: remove it, and write **bold** instead",
+        f'{ISSUE}:10:7: error: stories[0].body: raw HTML "<img src="hotline.jpg" '
+        'onerror="alert(1)">" is not allowed in the text, and would print as it is written: '
+        "remove it, and add the photo under 'photos', with its alt text and credit",
+    ],
     "links": [
         f'{ISSUE}:8:33: warning: stories[0].body: link "http://www.iom.int/hotline" is not '
         "https — write https://www.iom.int/hotline if the site has it",

@@ -26,14 +26,13 @@ from PIL import Image, UnidentifiedImageError
 
 from bulletin.authoring import yamltext
 from bulletin.authoring.wordhtml import IMAGE_SRC, Draft, read_story
-from bulletin.errors import BulletinError, ManifestError, Problem
+from bulletin.errors import BulletinError, ManifestError, Problem, display_path
+from bulletin.manifest.load import check_month, issue_languages, load_issue
 from bulletin.model.issue import Story
 
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _MAX_MANIFEST = 1_000_000
 _MAX_DOCX = 200_000_000
 _MAX_ID = 48
-_TRANSLATION_NAME = re.compile(r"^issue\.([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\.yaml$")
 
 # Word's and Google Docs' style names for what a story has; mammoth maps
 # Heading 1-6 itself.
@@ -88,13 +87,10 @@ class ImportedStory:
 
 def import_story(root: Path, month: str, document: Path) -> ImportedStory:
     """Append the story of the Word file ``document`` to the issue of ``month`` under ``root``."""
-    if not _MONTH.match(month):
-        raise BulletinError.single(
-            "bulletin", f"'{month}' is not a month: write it as YYYY-MM, like 2021-05"
-        )
+    check_month(month)
     folder = root / "issues" / month
     manifest = folder / "issue.yaml"
-    shown = _display(root, manifest)
+    shown = display_path(root, manifest)
     if not manifest.is_file():
         raise BulletinError.single(
             shown, f"there is no issue for {month} yet: start it with bulletin new {month}"
@@ -123,9 +119,7 @@ def import_story(root: Path, month: str, document: Path) -> ImportedStory:
             0, "no paragraph is styled Title or Heading 1: the first paragraph became the title"
         )
     notes += [note for *_, note in planned if note]
-    languages = tuple(
-        sorted(m[1] for p in folder.glob("issue.*.yaml") if (m := _TRANSLATION_NAME.match(p.name)))
-    )
+    languages = tuple(issue_languages(root, month))
     return ImportedStory(
         manifest,
         story_id,
@@ -138,13 +132,6 @@ def import_story(root: Path, month: str, document: Path) -> ImportedStory:
         languages,
         _published(check),
     )
-
-
-def _display(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 @dataclass(frozen=True)
@@ -596,8 +583,6 @@ def _write(
 
 def _still_to_fill(root: Path, month: str, index: int) -> tuple[Problem, ...]:
     """Return what validation still asks for in story ``index`` (kicker, credits, alt text)."""
-    from bulletin.manifest.load import load_issue
-
     try:
         load_issue(root, month)
     except ManifestError as error:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -13,10 +12,9 @@ import yaml
 from babel import Locale, UnknownLocaleError
 
 from bulletin.errors import BulletinError
-from bulletin.model.issue import Story
+from bulletin.manifest.load import check_month, issue_languages
+from bulletin.model.issue import MONTH, Story
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_TRANSLATION_NAME = re.compile(r"^issue\.([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\.yaml$")
 _MAX_BYTES = 1_000_000
 
 
@@ -44,10 +42,7 @@ def create_issue(root: Path, month: str, *, number: int | None = None) -> NewIss
     The number follows the latest issue's; a month before the latest one is refused
     unless ``number`` is given, and nothing that exists is ever replaced.
     """
-    if not _MONTH.match(month):
-        raise BulletinError.single(
-            "bulletin", f"'{month}' is not a month: write it as YYYY-MM, like 2021-05"
-        )
+    check_month(month)
     issues = root / "issues"
     if not issues.is_dir():
         raise BulletinError.single(
@@ -56,11 +51,11 @@ def create_issue(root: Path, month: str, *, number: int | None = None) -> NewIss
             "holding issues/, layouts/ and fonts/), or give it with --root",
         )
     folder = issues / month
-    _refuse_existing(folder, month)
+    _refuse_existing(root, folder, month)
     months = sorted(
         path.parent.name
         for path in issues.glob("*/issue.yaml")
-        if _MONTH.match(path.parent.name) and path.parent.name != month
+        if MONTH.match(path.parent.name) and path.parent.name != month
     )
     earlier = [m for m in months if m < month]
     previous = earlier[-1] if earlier else None
@@ -87,7 +82,7 @@ def create_issue(root: Path, month: str, *, number: int | None = None) -> NewIss
     for other in months:
         if other != month and number is not None and _number_of(root, other) == number:
             notes.append(f"{other} has number {number} too: correct one of them")
-    languages = tuple(_languages(issues / previous)) if previous else ()
+    languages = tuple(issue_languages(root, previous)) if previous else ()
     texts = {"issue.yaml": issue_text(month, number)}
     for language in languages:
         texts[f"issue.{language}.yaml"] = translation_skeleton(month, language)
@@ -95,7 +90,7 @@ def create_issue(root: Path, month: str, *, number: int | None = None) -> NewIss
     return NewIssue(folder, files, number, previous, languages, tuple(notes))
 
 
-def _refuse_existing(folder: Path, month: str) -> None:
+def _refuse_existing(root: Path, folder: Path, month: str) -> None:
     if not folder.exists():
         return
     if not folder.is_dir():
@@ -103,9 +98,8 @@ def _refuse_existing(folder: Path, month: str) -> None:
             f"issues/{month}", "a file has this name: move it aside, then run bulletin new again"
         )
     manifests = sorted(
-        path.name
-        for path in folder.iterdir()
-        if path.name == "issue.yaml" or _TRANSLATION_NAME.match(path.name)
+        {"issue.yaml"} & {path.name for path in folder.iterdir()}
+        | {f"issue.{language}.yaml" for language in issue_languages(root, month)}
     )
     if manifests:
         raise BulletinError.single(
@@ -150,14 +144,6 @@ def _months_between(first: str, last: str) -> list[str]:
         if name >= last:
             return found
         found.append(name)
-
-
-def _languages(folder: Path) -> list[str]:
-    return sorted(
-        match[1]
-        for path in folder.glob("issue.*.yaml")
-        if (match := _TRANSLATION_NAME.match(path.name))
-    )
 
 
 def language_name(language: str) -> str:

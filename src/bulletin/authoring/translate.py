@@ -33,11 +33,10 @@ from pydantic import BaseModel
 
 from bulletin.authoring import yamltext
 from bulletin.authoring.new import language_name
-from bulletin.errors import BulletinError, ManifestError
-from bulletin.manifest.load import read_manifest, read_translation
+from bulletin.errors import BulletinError, ManifestError, display_path
+from bulletin.manifest.load import check_month, read_manifest, read_translation
 from bulletin.model.issue import BlockText
 
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _DIGEST = re.compile(r"^#\s*([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*) ([0-9a-f]{8}):")
 _CHANGED = re.compile(r"^#\s*CHANGED\b")
@@ -88,10 +87,7 @@ def update_translation(
 
     With ``write`` false, only say what is missing or changed.
     """
-    if not _MONTH.match(month):
-        raise BulletinError.single(
-            "bulletin", f"'{month}' is not a month: write it as YYYY-MM, like 2021-05"
-        )
+    check_month(month)
     if not _LANGUAGE.match(language):
         raise BulletinError.single(
             "bulletin",
@@ -101,7 +97,7 @@ def update_translation(
     source_path = folder / "issue.yaml"
     if not source_path.is_file():
         raise BulletinError.single(
-            _display(root, source_path),
+            display_path(root, source_path),
             f"there is no issue for {month} yet: start it with bulletin new {month}",
         )
     main = _main_language(root)
@@ -118,7 +114,7 @@ def update_translation(
     existing = read_translation(root, path) if old_text is not None else None
     if existing is not None and existing.language != language:
         raise ManifestError.single(
-            _display(root, path),
+            display_path(root, path),
             f"says '{existing.language}' but the file name says '{language}': make them the "
             "same, then run bulletin translate again",
         )
@@ -153,13 +149,6 @@ def update_translation(
     return TranslationReport(
         path, old_text is None, write and changed, writer.count, todo, tuple(aside), published
     )
-
-
-def _display(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _main_language(root: Path) -> str:
@@ -266,6 +255,7 @@ class _Writer:
                 first_prefix = ""
                 for index, item in enumerate(items):
                     words = done[index] if index < len(done) else None
+                    before = len(lines)
                     self.fields(
                         nested,
                         item if isinstance(item, dict) else {},
@@ -275,6 +265,8 @@ class _Writer:
                         lines,
                         first_prefix=pad + "  - ",
                     )
+                    if len(lines) == before:  # nothing in it to translate yet: keep its place
+                        lines.append(f"{pad}  - {{}}")
             elif nested is not None:
                 if not isinstance(value, dict) or not any(
                     _text_of(value.get(key)) for key in nested.model_fields

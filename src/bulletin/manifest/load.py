@@ -6,18 +6,21 @@ comes from (taken from the YAML nodes) and a plain-words fix.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
+from pydantic_core import PydanticCustomError
 
 from bulletin.errors import ManifestError, Problem, display_path
 from bulletin.i18n import LABEL_KEYS, babel_locale, labels_for, labels_for_keys
-from bulletin.manifest.files import resolver
-from bulletin.manifest.messages import Loc, gap_problem, where
-from bulletin.manifest.safe_yaml import Marks, load_model, read_yaml
+from bulletin.manifest.files import resolve_inside, resolver
+from bulletin.manifest.messages import Loc, close_field, gap_problem, where
+from bulletin.manifest.safe_yaml import Marks, Raw, load_model, read_yaml
 from bulletin.manifest.translations import load_translation
 from bulletin.model.issue import (
     MONTH,
@@ -71,19 +74,97 @@ def issue_languages(root: Path, month: str) -> list[str]:
     )
 
 
-def load_issue(root: Path, month: str, *, language: str | None = None) -> LoadedIssue:
+PhotoCheck = Callable[[Path], str | None]
+"""Say why a photo file cannot be used ("is an empty file: …"), or None when it can."""
+
+
+def load_issue(
+    root: Path, month: str, *, language: str | None = None, photos: PhotoCheck | None = None
+) -> LoadedIssue:
     """Return the validated publication and issue for ``month`` under ``root``.
 
     With ``language``, return the edition in that language: the source with the
     text of ``issue.<language>.yaml`` and ``publication.<language>.yaml``.
+    Every problem of the files read is reported at once (see ``load_editions``).
     """
-    loaded = _load_source(root, month)
-    main = loaded.publication.language
-    if language is None or language == main:
-        source = (loaded.manifests[0], Marks({}, loaded.positions[0]))
-        return _with_labels(loaded, main, loaded.publication.labels, source)
-    translated, extra, source = load_translation(loaded, language)
-    return _with_labels(translated, language, extra, source)
+    return load_editions(root, month, [language], photos=photos)[0]
+
+
+def load_editions(
+    root: Path,
+    month: str,
+    languages: Sequence[str | None],
+    *,
+    photos: PhotoCheck | None = None,
+) -> list[LoadedIssue]:
+    """Return the issue of ``month`` in each of ``languages`` (None: the main language).
+
+    The manifests and every translation file asked for are read and checked in
+    one pass: a problem in one does not hide those of another. If there is any,
+    one ``ManifestError`` lists them all, by file (in the order read) and line;
+    with ``photos``, the photos of the issue are then checked too and their
+    problems listed with the others.
+    """
+    problems: list[Problem] = []
+    order: list[str] = []
+    source, raw = _load_source(root, month, problems, order)
+    editions: list[LoadedIssue] = []
+    for language in languages:
+        edition: LoadedIssue | None = None
+        if source is not None and language in (None, source.publication.language):
+            main = source.publication.language
+            marks = Marks({}, source.positions[0])
+            edition = _with_labels(
+                source, main, source.publication.labels, (source.manifests[0], marks), problems
+            )
+        elif language is not None:
+            found = load_translation(root, month, source, raw, language, problems, order)
+            if found is not None:
+                translated, extra, labels_source = found
+                edition = _with_labels(translated, language, extra, labels_source, problems)
+        if edition is not None:
+            editions.append(edition)
+    if problems:
+        if photos is not None:
+            problems.extend(_photo_problems(root, month, raw, photos))
+        raise ManifestError(_in_file_order(problems, order))
+    return editions
+
+
+def _in_file_order(problems: list[Problem], order: list[str]) -> list[Problem]:
+    """Return ``problems`` without repeats, by file (in the order read), line and column."""
+    unique = list(dict.fromkeys(problems))
+    rank = {name: number for number, name in enumerate(dict.fromkeys(order))}
+    return sorted(unique, key=lambda p: (rank.get(p.file, len(rank)), p.line or 0, p.column or 0))
+
+
+def _photo_problems(root: Path, month: str, raw: Raw, check: PhotoCheck) -> list[Problem]:
+    """Return the problems of the photos the issue manifest names, valid or not."""
+    stories = raw.data.get("stories") if isinstance(raw.data, dict) else None
+    issue_dir = root / "issues" / month
+    name = display_path(root, issue_dir / "issue.yaml")
+    problems: list[Problem] = []
+    seen: set[Path] = set()
+    for index, story in enumerate(stories if isinstance(stories, list) else []):
+        photos = story.get("photos") if isinstance(story, dict) else None
+        for number, photo in enumerate(photos if isinstance(photos, list) else []):
+            file = photo.get("file") if isinstance(photo, dict) else None
+            if not isinstance(file, str):
+                continue
+            try:
+                path = resolve_inside(issue_dir, file, what="photo")
+            except PydanticCustomError:
+                continue  # the manifest's own check tells it
+            if path in seen:
+                continue
+            seen.add(path)
+            if (reason := check(path)) is not None:
+                loc = ("stories", index, "photos", number, "file")
+                line, column = raw.marks.values.get(loc, (None, None))
+                shown = path.relative_to(issue_dir.resolve()).as_posix()
+                message = f"photo '{shown}' {reason}"
+                problems.append(Problem(name, line, column, where(loc), message))
+    return problems
 
 
 def read_manifest(root: Path, path: Path) -> Any:
@@ -108,11 +189,45 @@ def read_translation(root: Path, path: Path) -> IssueTranslation:
     return text
 
 
-def _load_source(root: Path, month: str) -> LoadedIssue:
+def load_publication(root: Path) -> Publication:
+    """Return the validated ``issues/publication.yaml`` under ``root``, without an issue."""
+    issues_dir = root / "issues"
+    problems: list[Problem] = []
+    publication = load_model(
+        root,
+        issues_dir / "publication.yaml",
+        Publication,
+        {"issues_dir": issues_dir},
+        problems,
+        Marks({}, {}),
+    )
+    if problems or publication is None:
+        raise ManifestError(problems)
+    return publication
+
+
+def issue_published(root: Path, month: str) -> bool:
+    """Return whether the issue of ``month`` says ``published: true``, reading only that.
+
+    A draft need not be valid yet, so its other fields are not checked here;
+    a file that cannot be read as YAML raises :class:`ManifestError`.
+    """
+    data = read_manifest(root, root / "issues" / month / "issue.yaml")
+    return isinstance(data, dict) and data.get("published") is True
+
+
+def check_month(month: str) -> None:
+    """Refuse a month argument that is not written YYYY-MM, saying how to write it."""
     if not MONTH.match(month):
         raise ManifestError.single(
             "bulletin", f"'{month}' is not a month: write it as YYYY-MM, like 2021-05"
         )
+
+
+def _load_source(
+    root: Path, month: str, problems: list[Problem], order: list[str]
+) -> tuple[LoadedIssue | None, Raw]:
+    check_month(month)
     issues_dir = root / "issues"
     issue_dir = issues_dir / month
     issue_file = issue_dir / "issue.yaml"
@@ -124,8 +239,11 @@ def _load_source(root: Path, month: str) -> LoadedIssue:
             f"no issue for {month}: create {display_path(root, issue_file)} ({hint})",
         )
     publication_file = issues_dir / "publication.yaml"
-    problems: list[Problem] = []
-    publication_marks, marks = Marks({}, {}), Marks({}, {})
+    publication_marks = Marks({}, {})
+    raw = Raw()
+    before = len(problems)
+    name = display_path(root, issue_file)
+    order.extend((display_path(root, publication_file), name))
     publication = load_model(
         root,
         publication_file,
@@ -135,28 +253,27 @@ def _load_source(root: Path, month: str) -> LoadedIssue:
         publication_marks,
     )
     issue = load_model(
-        root, issue_file, Issue, {RESOLVE_FILE: resolver(issue_dir)}, problems, marks
+        root, issue_file, Issue, {RESOLVE_FILE: resolver(issue_dir)}, problems, raw.marks, raw=raw
     )
-    loaded = None
-    if publication is not None and issue is not None:
-        loaded = LoadedIssue(
-            root,
-            publication,
-            issue,
-            issue_dir,
-            (publication_file, issue_file),
-            (publication_marks.values, marks.values),
-        )
-        if issue.month != month:
-            problems.append(
-                loaded.problem(
-                    ("month",),
-                    f"says {issue.month} but the folder is {month}: make them the same",
-                )
-            )
-    if problems or loaded is None:
-        raise ManifestError(problems)
-    return loaded
+    # Told with the rest, even when the issue does not validate.
+    written = raw.data.get("month") if isinstance(raw.data, dict) else None
+    if isinstance(written, dt.date):
+        written = f"{written.year:04d}-{written.month:02d}"
+    if isinstance(written, str) and MONTH.match(written) and written != month:
+        line, column = raw.marks.values.get(("month",), (None, None))
+        message = f"says {written} but the folder is {month}: make them the same"
+        problems.append(Problem(name, line, column, "month", message))
+    if publication is None or issue is None or len(problems) > before:
+        return None, raw
+    loaded = LoadedIssue(
+        root,
+        publication,
+        issue,
+        issue_dir,
+        (publication_file, issue_file),
+        (publication_marks.values, raw.marks.values),
+    )
+    return loaded, raw
 
 
 def _with_labels(
@@ -164,35 +281,40 @@ def _with_labels(
     language: str,
     extra: dict[str, str],
     source: tuple[Path, Marks],
-) -> LoadedIssue:
+    problems: list[Problem],
+) -> LoadedIssue | None:
     path, marks = source
     try:
         Locale.parse(babel_locale(language))
     except (UnknownLocaleError, ValueError):
-        raise ManifestError(
-            [
-                gap_problem(
-                    loaded.root,
-                    path,
-                    marks,
-                    ("language",),
-                    f"'{language}' is not a language bulletin can write dates in: use a "
-                    "language code such as en, ru, kk, ky, tg, uz or tk",
-                )
-            ]
-        ) from None
+        problems.append(
+            gap_problem(
+                loaded.root,
+                path,
+                marks,
+                ("language",),
+                f"'{language}' is not a language bulletin can write dates in: use a "
+                "language code such as en, ru, kk, ky, tg, uz or tk",
+            )
+        )
+        return None
     labels = labels_for(language, extra)
     unknown = sorted(set(extra) - LABEL_KEYS)
     if labels is None or unknown:
+        at: Loc = ("labels",)
         if unknown:
-            message = (
-                f"unknown label '{unknown[0]}': the labels are {', '.join(sorted(LABEL_KEYS))}"
-            )
+            message = f"unknown label '{unknown[0]}'"
+            if close := close_field(unknown[0], sorted(LABEL_KEYS)):
+                message += f" — did you mean '{close}'?"
+            else:
+                message += f": the labels are {', '.join(sorted(LABEL_KEYS))}"
+            at = ("labels", unknown[0])
         else:
             missing = sorted(LABEL_KEYS - labels_for_keys(language, extra))
             message = (
                 f"bulletin does not know the layout's words in '{language}': add labels with "
                 f"{', '.join(missing)} to {path.name}"
             )
-        raise ManifestError([gap_problem(loaded.root, path, marks, ("labels",), message)])
+        problems.append(gap_problem(loaded.root, path, marks, at, message))
+        return None
     return replace(loaded, language=language, labels=labels)

@@ -293,6 +293,11 @@ def describe(
 _GROUP_TYPES = frozenset({"model_type", "dict_type", "model_attributes_type"})
 
 
+def close_field(name: str, known: list[str]) -> str | None:
+    """Return the name of ``known`` that ``name`` is most likely a misspelling of, if any."""
+    return _close_field(name, known)
+
+
 def _close_field(name: str, known: list[str]) -> str | None:
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     return close[0] if close else None
@@ -393,6 +398,11 @@ def _model_at(model: type[BaseModel], data: Any, loc: Loc) -> type[BaseModel] | 
             value = value[part] if isinstance(value, list) and part < len(value) else None
             current = _item_type(current, value)
         else:
+            if typing.get_origin(mapping := _unwrap(current, value)) is dict:
+                # A mapping by key (a translation's stories by id): its values' model.
+                value = value.get(part) if isinstance(value, dict) else None
+                current = _unwrap(typing.get_args(mapping)[1], value)
+                continue
             if not (isinstance(current, type) and issubclass(current, BaseModel)):
                 return None
             field = current.model_fields.get(part)

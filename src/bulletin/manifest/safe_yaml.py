@@ -91,14 +91,26 @@ def load_model(
     context: dict[str, Any],
     problems: list[Problem],
     marks: Marks,
+    *,
+    raw: Raw | None = None,
 ) -> _ModelT | None:
-    """Return the manifest at ``path`` validated as ``model``, or None with its problems added."""
+    """Return the manifest at ``path`` validated as ``model``, or None with its problems added.
+
+    ``raw`` receives the data as read, valid or not, for the checks that can
+    still be made when it does not validate.
+    """
     name = display_path(root, path)
     try:
         data, found = read_yaml(path, name, marks)
     except ManifestError as error:
         problems.extend(error.problems)
         return None
+    if raw is not None:
+        raw.data = data
+    if "stories" in model.model_fields and isinstance(data, dict):
+        # Told whatever else is wrong: the model checks ids only once every
+        # story validates.
+        found.extend(_duplicate_ids(name, data, marks))
     if data is None and not found:
         found.append(Problem(name, 1, 1, "", "the file is empty: write its fields in it"))
     elif not isinstance(data, dict) and not found:
@@ -112,8 +124,50 @@ def load_model(
             told = {problem.where for problem in found}
             described = (describe(name, model, data, marks, dict(d)) for d in error.errors())
             found.extend(p for p in described if p is not None and p.where not in told)
-    problems.extend(sorted(found, key=position))
+    problems.extend(sorted(dict.fromkeys(found), key=position))
     return None if found else result
+
+
+@dataclass
+class Raw:
+    """What could be read of a manifest, valid or not."""
+
+    data: Any = None
+    """The data as read."""
+    marks: Marks = field(default_factory=lambda: Marks({}, {}))
+    """The place of each of its values."""
+
+    def story_ids(self) -> list[str] | None:
+        """Return the story ids as written, or None if the stories cannot be read."""
+        stories = self.data.get("stories") if isinstance(self.data, dict) else None
+        if not isinstance(stories, list):
+            return None
+        return [str(s["id"]) for s in stories if isinstance(s, dict) and s.get("id") is not None]
+
+
+def _duplicate_ids(name: str, data: dict[str, Any], marks: Marks) -> list[Problem]:
+    """Return a problem for each story id used a second time, as written."""
+    stories = data.get("stories")
+    seen: set[str] = set()
+    found = []
+    for index, story in enumerate(stories if isinstance(stories, list) else []):
+        story_id = story.get("id") if isinstance(story, dict) else None
+        if not isinstance(story_id, str):
+            continue
+        if story_id in seen:
+            loc = ("stories", index, "id")
+            line, column = marks.values.get(loc, (None, None))
+            found.append(
+                Problem(
+                    name,
+                    line,
+                    column,
+                    where(loc),
+                    f"story id '{story_id}' is used twice: give each story its own id",
+                )
+            )
+        seen.add(story_id)
+    return found
 
 
 def read_yaml(path: Path, name: str, marks: Marks) -> tuple[Any, list[Problem]]:

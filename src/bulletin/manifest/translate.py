@@ -9,6 +9,7 @@ be silently dropped.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -86,6 +87,17 @@ class _Merge:
         self.gaps.append(Gap(self.file, loc, message))
 
 
+def unknown_story(story_id: str, ids: Sequence[str]) -> str:
+    """Return the message for a translated story whose id issue.yaml does not have."""
+    close = difflib.get_close_matches(story_id, list(ids), n=1, cutoff=0.6)
+    if close:
+        return f"there is no story '{story_id}' in issue.yaml: did you mean '{close[0]}'?"
+    return (
+        f"there is no story '{story_id}' in issue.yaml: check the id "
+        f"(the stories are {', '.join(sorted(set(ids)))})"
+    )
+
+
 def translate_issue(
     issue: Issue, translation: IssueTranslation, *, fallback: bool
 ) -> tuple[Issue, list[Gap]]:
@@ -94,11 +106,7 @@ def translate_issue(
     known = {block.id for block in issue.stories}
     for story_id in translation.stories:
         if story_id not in known:
-            merge.gap(
-                ("stories", story_id),
-                f"there is no story '{story_id}' in issue.yaml: check the id "
-                f"(the stories are {', '.join(sorted(known))})",
-            )
+            merge.gap(("stories", story_id), unknown_story(story_id, sorted(known)))
     blocks: list[Story | Stats] = []
     for block in issue.stories:
         text = translation.stories.get(block.id)

@@ -6,10 +6,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bulletin.errors import ManifestError, Problem, display_path
+from bulletin.errors import Problem, display_path
 from bulletin.manifest.messages import gap_problem
-from bulletin.manifest.safe_yaml import Marks, load_model
-from bulletin.manifest.translate import translate_issue, translate_publication
+from bulletin.manifest.safe_yaml import Marks, Raw, load_model
+from bulletin.manifest.translate import translate_issue, translate_publication, unknown_story
 from bulletin.model.issue import (
     IssueTranslation,
     PublicationTranslation,
@@ -20,21 +20,42 @@ if TYPE_CHECKING:
 
 
 def load_translation(
-    loaded: LoadedIssue, language: str
-) -> tuple[LoadedIssue, dict[str, str], tuple[Path, Marks]]:
-    """Return ``loaded`` in ``language``, its labels' source file and marks, and their words."""
-    root = loaded.root
-    fallback = loaded.publication.translation_fallback
-    issue_file = loaded.issue_dir / f"issue.{language}.yaml"
+    root: Path,
+    month: str,
+    loaded: LoadedIssue | None,
+    raw: Raw,
+    language: str,
+    problems: list[Problem],
+    order: list[str],
+) -> tuple[LoadedIssue, dict[str, str], tuple[Path, Marks]] | None:
+    """Return ``loaded`` in ``language``, its labels' words, and their file and marks.
+
+    Problems go into ``problems`` (None is returned then). With no ``loaded``
+    (the source does not validate), the translation files are still checked
+    on their own, and their story ids against those ``raw`` has.
+    """
+    issue_file = root / "issues" / month / f"issue.{language}.yaml"
     publication_file = root / "issues" / f"publication.{language}.yaml"
     if not issue_file.is_file():
-        raise ManifestError.single(
-            display_path(root, issue_file),
-            f"there is no {language} edition of this issue: create {issue_file.name}",
-        )
-    problems: list[Problem] = []
+        if loaded is not None:
+            problems.append(
+                Problem(
+                    display_path(root, issue_file),
+                    None,
+                    None,
+                    "",
+                    f"there is no {language} edition of this issue: create {issue_file.name}",
+                )
+            )
+        return None
+    fallback = loaded.publication.translation_fallback if loaded else True
+    before = len(problems)
+    order.extend((display_path(root, publication_file), display_path(root, issue_file)))
     issue_marks, publication_marks = Marks({}, {}), Marks({}, {})
-    issue_text = load_model(root, issue_file, IssueTranslation, {}, problems, issue_marks)
+    written = Raw(marks=issue_marks)
+    issue_text = load_model(
+        root, issue_file, IssueTranslation, {}, problems, issue_marks, raw=written
+    )
     publication_text: PublicationTranslation | None = None
     if publication_file.is_file():
         publication_text = load_model(
@@ -51,8 +72,6 @@ def load_translation(
                 f"{publication_file.name} (name, publisher, contacts, social)",
             )
         )
-    if issue_text is None or problems:
-        raise ManifestError(problems)
     files = {
         "issue": (issue_file, issue_marks),
         "publication": (publication_file, publication_marks),
@@ -71,6 +90,18 @@ def load_translation(
                     "make them the same",
                 )
             )
+    if issue_text is None or loaded is None:
+        # Either file does not validate: check what can be checked without
+        # them, the translation's story ids against those of issue.yaml.
+        ids = [block.id for block in loaded.issue.stories] if loaded else raw.story_ids()
+        stories = written.data.get("stories") if isinstance(written.data, dict) else None
+        if ids is not None and isinstance(stories, dict):
+            for story_id in stories:
+                if isinstance(story_id, str) and story_id not in ids:
+                    message = unknown_story(story_id, ids)
+                    loc = ("stories", story_id)
+                    problems.append(gap_problem(root, issue_file, issue_marks, loc, message))
+        return None
     issue, gaps = translate_issue(loaded.issue, issue_text, fallback=fallback)
     publication = loaded.publication
     if publication_text is not None:
@@ -81,8 +112,8 @@ def load_translation(
     for gap in gaps:
         path, marks = files[gap.file]
         problems.append(gap_problem(root, path, marks, gap.loc, gap.message))
-    if problems:
-        raise ManifestError(problems)
+    if len(problems) > before:
+        return None
     texts = (publication_file if publication_text else None, issue_file)
     translated = replace(loaded, publication=publication, issue=issue, texts=texts)
     extra = publication_text.labels if publication_text else {}

@@ -90,6 +90,19 @@ def _check_markdown(text: str) -> str:
     return text
 
 
+def _check_site_url(url: str) -> str:
+    """Accept the site's public address (https, a host, no query), ending in ``/``."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "https" or not parts.netloc or parts.query or parts.fragment:
+        raise PydanticCustomError(
+            "site_url",
+            "'{url}' cannot be the site's address: write the https:// address of the "
+            "folder the archive site is served from, like https://www.example.org/bulletin/",
+            {"url": url},
+        )
+    return url if url.endswith("/") else url + "/"
+
+
 def _check_email(value: str) -> str:
     if not _EMAIL.match(value):
         raise PydanticCustomError(
@@ -112,6 +125,7 @@ Markdown = Annotated[str, Field(min_length=1), AfterValidator(_check_markdown)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 Email = Annotated[str, AfterValidator(_check_email)]
 Url = Annotated[str, AfterValidator(_check_link)]
+SiteUrl = Annotated[str, AfterValidator(_check_site_url)]
 HexColor = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
 Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 
@@ -335,8 +349,10 @@ class Issue(Strict):
     number: Annotated[int, Field(ge=1)] | None = None
     """Optional issue number printed on the masthead."""
     published: bool = False
-    """True once the issue has gone out to readers: the archive then keeps its PDFs as
-    they are, and refuses a rebuild that would change them unless asked to republish."""
+    """True once the issue has gone out to readers. Only then is it on the archive site,
+    its feed and its index (a draft is seen only in a preview built with drafts), and the
+    archive keeps its PDFs as they are, refusing a rebuild that would change them unless
+    asked to republish."""
     stories: Annotated[list[Block], BeforeValidator(_some_stories), Field(min_length=1)]
     """The stories and call-outs, in reading order."""
     back_photo: Photo | None = None
@@ -589,6 +605,9 @@ class Publication(Strict):
     """The editions to build (email, print, archive); all three when left out."""
     mail: Mail | None = None
     """Sending the email edition to partners: sender, partner list and mail server."""
+    site_url: SiteUrl | None = None
+    """The archive site's public address (https://…/), for the feed's links, each page's
+    canonical address, the sitemap and the pictures shown when a link is shared."""
 
     @field_validator("logo")
     @classmethod

@@ -70,6 +70,15 @@ def check_photos(
     return found
 
 
+def photo_unusable(path: Path) -> str | None:
+    """Return why the photo at ``path`` cannot be used ("is an empty file: …"), or None."""
+    try:
+        _inspect(path)
+    except _Unusable as reason:
+        return str(reason)
+    return None
+
+
 def _inspect_once(
     path: Path, checked: MutableMapping[tuple[Path, int, int], PhotoInfo] | None
 ) -> PhotoInfo:

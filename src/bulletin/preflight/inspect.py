@@ -15,8 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bulletin.errors import BulletinError
-from bulletin.manifest.load import load_issue
-from bulletin.photos.check import PhotoInfo, check_photos
+from bulletin.manifest.load import LoadedIssue, load_issue
+from bulletin.photos.check import PhotoInfo, check_photos, photo_unusable
 from bulletin.preflight.glyphs import check_glyphs, cross_check_glyphs
 from bulletin.preflight.layout import LayoutScan, draw
 from bulletin.preflight.links import check_links
@@ -40,7 +40,7 @@ def inspect_issue(
     """
     manifest = f"issues/{month}/issue{f'.{language}' if language else ''}.yaml"
     try:
-        loaded = load_issue(root, month, language=language)
+        loaded = load_issue(root, month, language=language, photos=photo_unusable)
         photos = check_photos(loaded)
     except BulletinError as error:
         return Report(month, manifest, "validation", findings_of(error, "validation"))
@@ -50,8 +50,7 @@ def inspect_issue(
     budget = loaded.publication.page_budget
     if depth == "validation":
         return Report(month, manifest, depth, (), issue.headings, None, budget)
-    findings, missing = check_glyphs(issue)
-    findings.extend([*check_text(issue), *check_links(issue)])
+    findings, missing = _inspect_manifests(issue)
     pages = None
     if depth == "layout":
         try:
@@ -60,6 +59,21 @@ def inspect_issue(
             layout_findings = list(findings_of(error, "render"))
         findings.extend(layout_findings)
     return Report(month, manifest, depth, issue.ordered(findings), issue.headings, pages, budget)
+
+
+def inspect_manifests(loaded: LoadedIssue) -> tuple[Finding, ...]:
+    """Return what the checks that need no layout find: glyphs, text and links.
+
+    These are the quick checks ``bulletin build`` runs before laying out.
+    """
+    issue = IssueText(loaded)
+    return issue.ordered(_inspect_manifests(issue)[0])
+
+
+def _inspect_manifests(issue: IssueText) -> tuple[list[Finding], set[str]]:
+    findings, missing = check_glyphs(issue)
+    findings.extend([*check_text(issue), *check_links(issue)])
+    return findings, missing
 
 
 def _inspect_layout(

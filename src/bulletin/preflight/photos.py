@@ -33,17 +33,25 @@ def check_resolution(
         ppi = _effective_ppi(info.width, info.height, width, height, str(box.style["object_fit"]))
         if ppi >= PRINT_PPI:
             continue
-        scale = PRINT_PPI / ppi
         shown = info.path.relative_to(issue.loaded.issue_dir.resolve()).as_posix()
-        message = (
-            f'photo "{shown}" prints at {ppi:.0f} ppi: its {info.width} x {info.height} px '
-            f"fill a frame of {width / PX_PER_MM:.0f} x {height / PX_PER_MM:.0f} mm; print "
-            f"needs {math.ceil(info.width * scale)} x {math.ceil(info.height * scale)} px "
-            f"({PRINT_PPI} ppi) — use a larger original"
-        )
+        frame = (width / PX_PER_MM, height / PX_PER_MM)
+        message = describe_resolution(shown, (info.width, info.height), frame, ppi)
         severity: Severity = "error" if ppi < MIN_PPI else "warning"
         loc = (*issue.story_loc(story), "photos", number, "file")
         yield Finding(severity, "photos", story, issue.problem(loc, message))
+
+
+def describe_resolution(
+    shown: str, pixels: tuple[int, int], frame_mm: tuple[float, float], ppi: float
+) -> str:
+    """Return the message of a photo of ``pixels`` that prints at ``ppi`` in its frame."""
+    scale = PRINT_PPI / ppi
+    return (
+        f'photo "{shown}" prints at {ppi:.0f} ppi: its {pixels[0]} x {pixels[1]} px '
+        f"fill a frame of {frame_mm[0]:.0f} x {frame_mm[1]:.0f} mm; print "
+        f"needs {math.ceil(pixels[0] * scale)} x {math.ceil(pixels[1] * scale)} px "
+        f"({PRINT_PPI} ppi) — use a larger original"
+    )
 
 
 def _effective_ppi(pixels_x: int, pixels_y: int, width: float, height: float, fit: str) -> float:

@@ -1,4 +1,4 @@
-"""Check 5, text hygiene: typing slips the schema cannot catch (spaces, quotes, brackets)."""
+"""Check 5, text hygiene: typing slips the schema cannot catch, and raw HTML in Markdown."""
 
 from __future__ import annotations
 
@@ -30,6 +30,31 @@ _LSQUO, _RSQUO, _LDQUO, _RDQUO = "\u2018", "\u2019", "\u201c", "\u201d"
 _ENUMERATOR = re.compile(r"(?:^|\s)\w{1,2}$")
 
 
+# An HTML tag or comment in Markdown text ("<img src=…>", "</b>", "<!-- -->");
+# not an autolink (<https://…>, <name@example.org>).
+_RAW_HTML = re.compile(r"<!--.*?-->|<(?P<name>/?[A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>", re.DOTALL)
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_RAW_HTML_HELP = {
+    "img": "remove it, and add the photo under 'photos', with its alt text and credit",
+    "b": "remove it, and write **bold** instead",
+    "/b": "remove it, and write **bold** instead",
+    "strong": "remove it, and write **bold** instead",
+    "/strong": "remove it, and write **bold** instead",
+    "i": "remove it, and write *italics* instead",
+    "/i": "remove it, and write *italics* instead",
+    "em": "remove it, and write *italics* instead",
+    "/em": "remove it, and write *italics* instead",
+    "a": "remove it, and write a link as [text](https://…)",
+    "/a": "remove it, and write a link as [text](https://…)",
+    "br": "remove it, and start a new paragraph with an empty line",
+    "": "remove it (write Markdown: *italics*, **bold**, [links](https://…), lists)",
+}
+
+
+def _excerpt(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
 def _mask(text: str) -> str:
     return _NOT_PROSE.sub(lambda m: _MASK * len(m.group()), text)
 
@@ -41,6 +66,27 @@ def check_text(issue: IssueText) -> Iterator[Finding]:
     """
     prose = [f for f in issue.fields if f.kind in {"prose", "markdown"}]
     masked = {f: _mask(f.text) for f in prose}
+    for item in prose:
+        if item.kind != "markdown":
+            continue
+        # Inline code may show a tag: "`<br>`" is not raw HTML.
+        text = _INLINE_CODE.sub(lambda m: _MASK * len(m.group()), item.text)
+        for match in _RAW_HTML.finditer(text):
+            tag = match.group()
+            name = match["name"].lower()
+            problem = issue.problem(
+                item.loc,
+                f'raw HTML "{_excerpt(tag, 60)}" is not allowed in the text, and would print '
+                f"as it is written: {_RAW_HTML_HELP.get(name, _RAW_HTML_HELP[''])}",
+                publication=item.publication,
+                offset=match.start(),
+            )
+            yield Finding("error", "text", item.story, problem)
+        # Told once: the other checks read the text around it.
+        for match in _RAW_HTML.finditer(text):
+            start, end = match.span()
+            rest = masked[item]
+            masked[item] = rest[:start] + _MASK * (end - start) + rest[end:]
     words: Counter[str] = Counter()
     pairs: Counter[tuple[str, str]] = Counter()
     for text in masked.values():

@@ -68,18 +68,31 @@ def prepare_photo(path: Path) -> Picture:
 
 def render_cover(pdf: Path, *, width: int = COVER_WIDTH) -> Picture:
     """Return page 1 of ``pdf`` as a JPEG ``width`` pixels wide (:data:`COVER_WIDTH`)."""
-    # Imported here: only a build of the site renders PDF pages.
+    [image] = render_pages(pdf, width=width, pages=1)
+    return _encode(image, "JPEG", quality=COVER_QUALITY)
+
+
+def render_pages(pdf: Path, *, width: int, pages: int | None = None) -> list[Image.Image]:
+    """Return the pages of ``pdf`` (the first ``pages`` of them) as RGB images ``width`` wide."""
+    # Imported here: only the site and the previews render PDF pages.
     import pypdfium2
 
     document = pypdfium2.PdfDocument(pdf)
+    images = []
     try:
-        page = document[0]
-        page_width, _ = page.get_size()
-        image = page.render(scale=width / page_width).to_pil()
-        page.close()
+        for index in range(len(document) if pages is None else min(pages, len(document))):
+            page = document[index]
+            page_width, _ = page.get_size()
+            images.append(page.render(scale=width / page_width).to_pil().convert("RGB"))
+            page.close()
     finally:
         document.close()
-    return _encode(image.convert("RGB"), "JPEG", quality=COVER_QUALITY)
+    return images
+
+
+def encode_jpeg(image: Image.Image, quality: int = COVER_QUALITY) -> Picture:
+    """Return ``image`` as an optimised, progressive JPEG."""
+    return _encode(image.convert("RGB"), "JPEG", quality=quality)
 
 
 def subset_font(path: Path) -> bytes:

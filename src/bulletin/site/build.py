@@ -15,9 +15,12 @@ import contextlib
 import datetime as dt
 import hashlib
 import importlib.metadata
+import json
 import logging
 import multiprocessing
 import os
+import re
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -29,20 +32,24 @@ from pydantic import ValidationError
 
 from bulletin.errors import BulletinError, OutputError, Problem, display_path
 from bulletin.fingerprint import code_version
-from bulletin.manifest.load import issue_languages, load_issue
+from bulletin.manifest.load import issue_languages, issue_published, load_issue, load_publication
 from bulletin.model.issue import MONTH, Story
 from bulletin.output import write_output
+from bulletin.preview.social import OPEN_GRAPH, issue_card, lead_photo
 from bulletin.site.assets import (
     FONT_UNICODES,
     SITE_FONTS,
     Picture,
+    encode_jpeg,
     prepare_photo,
     render_cover,
+    render_pages,
     subset_font,
 )
 from bulletin.site.records import (
     EDITION_ORDER,
     FileEntry,
+    Frame,
     IssueRecord,
     RevisionEntry,
     WebImage,
@@ -52,7 +59,12 @@ from bulletin.site.records import (
     page_href,
     render_feed,
     render_json_index,
+    render_robots,
+    render_sitemap,
     revision_name,
+    search_context,
+    search_href,
+    site_languages,
 )
 
 log = logging.getLogger(__name__)
@@ -77,7 +89,8 @@ class Progress:
     month: str
     """The issue."""
     status: str
-    """``built`` (its PDFs were typeset) or ``unchanged`` (its inputs did not change)."""
+    """``built`` (its PDFs were typeset), ``unchanged`` (its inputs did not change) or
+    ``draft`` (not published, so not on the public site, and not built for it)."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +105,12 @@ class SiteResult:
     """The issues left as they were."""
     republished: tuple[Path, ...] = ()
     """The earlier PDFs kept as revisions in this run."""
+    drafts: tuple[str, ...] = ()
+    """The drafts: left out of the public site, or marked as drafts in a preview."""
+    removed: tuple[str, ...] = ()
+    """The files removed from the site because nothing makes them any more, relative to it."""
+    preview: bool = False
+    """True when drafts were included: a preview, not the public site."""
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -102,9 +121,16 @@ def build_site(
     out: Path,
     *,
     republish: bool = False,
+    drafts: bool = False,
     progress: ProgressCallback | None = None,
 ) -> SiteResult:
     """Build the PDFs of every changed issue under ``root`` and write the site to ``out/site``.
+
+    Only published issues are on the site; with ``drafts``, the site is a
+    preview that shows the drafts too, marked as such. The site folder holds
+    what the inputs make and nothing else: a file nothing makes any more is
+    removed, except the PDFs of issues that were published (their addresses
+    stay) and their earlier revisions.
 
     Issues build in parallel, one process per CPU. Everything is built and
     checked before the site is touched; a published PDF that would change
@@ -115,28 +141,56 @@ def build_site(
     root, out = root.resolve(), out.resolve()
     site_dir, state_dir = out / SITE_DIR, out / STATE_DIR
     environment = _environment(root)
-    months = _issue_months(root)
+    publication = load_publication(root)
+    frame = Frame(
+        name=publication.name,
+        publisher=publication.publisher,
+        language=publication.language,
+        colors=(publication.colors.primary, publication.colors.accent),
+        slug=publication.slug,
+        site_url=publication.site_url,
+        preview=drafts,
+    )
+    every_month = _issue_months(root)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     shared = _shared_digest(root)
-    fingerprints = {month: _fingerprint(root, month, shared, epoch) for month in months}
-    previous = {month: _read_record(state_dir / f"{month}.json") for month in months}
+    fingerprints = {month: _fingerprint(root, month, shared, epoch) for month in every_month}
+    previous = {month: _read_record(state_dir / f"{month}.json") for month in every_month}
+    published = {
+        month: _published(root, month, previous[month], fingerprints[month])
+        for month in every_month
+    }
+    draft_months = tuple(month for month in every_month if not published[month])
+    months = every_month if drafts else [m for m in every_month if published[m]]
     stale = [m for m in months if not _current(previous[m], fingerprints[m], site_dir)]
     font_files, fonts = _cached_fonts(root)
+    ledger = _read_ledger(state_dir, site_dir)
 
     report = progress or (lambda _: None)
     done = 0
-    for month in months:
-        if month not in stale:
+    for month in every_month:
+        if month not in months:
             done += 1
-            report(Progress(done, len(months), month, "unchanged"))
+            report(Progress(done, len(every_month), month, "draft"))
+        elif month not in stale:
+            done += 1
+            report(Progress(done, len(every_month), month, "unchanged"))
     sources = {name: source for name, (source, _) in fonts.items()}
-    built, subsets = _run_builds(root, out, stale, sources, epoch, report, done, len(months))
+    built, subsets = _run_builds(root, out, stale, sources, epoch, report, done, len(every_month))
     for name, data in subsets.items():
         _cache(fonts[name][1], data)
     font_files.update(subsets)
 
     plans = [
-        _plan_issue(root, site_dir, built[month], fingerprints[month], previous[month], republish)
+        _plan_issue(
+            root,
+            site_dir,
+            built[month],
+            fingerprints[month],
+            previous[month],
+            republish,
+            ledger,
+        )
         for month in stale
     ]
     problems = [problem for plan in plans for problem in plan.problems]
@@ -144,29 +198,157 @@ def build_site(
         raise BulletinError(problems)
     records = {month: record for month, record in previous.items() if record is not None}
     records.update({plan.record.month: plan.record for plan in plans})
-    pages = _render_pages(environment, [records[month] for month in months])
+    shown = [records[month] for month in months]
+    pages = _render_pages(environment, frame, shown)
+    search_files, search_key = _search_index(pages, state_dir, site_dir)
 
     # Everything is built and checked: only now is the site written.
     moved = [target for plan in plans for target in plan.apply()]
+    expected: set[str] = set()
     for name, data in font_files.items():
+        expected.add(f"fonts/{name}")
         _write_if_changed(site_dir / "fonts" / name, data)
     if (root / "fonts" / "OFL.txt").is_file():
         # The fonts' licence travels with them.
+        expected.add("fonts/OFL.txt")
         _copy_if_changed(root / "fonts" / "OFL.txt", site_dir / "fonts" / "OFL.txt")
     for source in _static_files(environment):
-        _copy_if_changed(source, site_dir / source.relative_to(root / "layouts" / SITE_LAYOUT))
-    for relative, text in pages.items():
-        _write_if_changed(site_dir / relative, text.encode())
+        relative = source.relative_to(root / "layouts" / SITE_LAYOUT)
+        expected.add(relative.as_posix())
+        _copy_if_changed(source, site_dir / relative)
+    for page_path, text in pages.items():
+        expected.add(page_path)
+        _write_if_changed(site_dir / page_path, text.encode())
+    for search_path, blob in search_files.items():
+        expected.add(search_path)
+        if blob is not None:
+            _write_if_changed(site_dir / search_path, blob)
+    if search_key is not None:
+        state = {"key": search_key, "files": sorted(search_files)}
+        _write_if_changed(state_dir / _SEARCH_STATE, (json.dumps(state, indent=1) + "\n").encode())
+    for record in shown:
+        expected.update(record.outputs())
     for plan in plans:
         write_output(
             state_dir / f"{plan.record.month}.json", plan.record.model_dump_json(indent=1).encode()
         )
+    # A published issue's PDFs keep their addresses, even once it is gone from the inputs.
+    ledger |= {
+        f"{record.folder}/{name}"
+        for record in records.values()
+        if record.published and record.month in every_month
+        for name in [*(f.name for f in record.files), *(r.name for r in record.revisions)]
+    }
+    _write_ledger(state_dir, site_dir, ledger)
+    removed = _remove_others(site_dir, expected | ledger)
     return SiteResult(
         site_dir / "index.html",
         tuple(stale),
         tuple(month for month in months if month not in stale),
         tuple(moved),
+        draft_months,
+        tuple(removed),
+        drafts,
     )
+
+
+def _published(root: Path, month: str, record: IssueRecord | None, fingerprint: str) -> bool:
+    """Return whether ``month`` is published, from its record when its inputs did not change."""
+    if record is not None and record.fingerprint == fingerprint:
+        return record.published
+    return issue_published(root, month)
+
+
+_LEDGER = "published-files.json"
+_SEARCH_STATE = "search.json"
+SEARCH_DIR = "pagefind"
+"""The search index's folder in the site."""
+_ISSUE_PAGE = re.compile(r"^\d{4}/\d{2}/index(\.[A-Za-z0-9-]+)?\.html$")
+# Pagefind's ready-made interfaces: the site has its own search page (search.js).
+_SEARCH_UNUSED = re.compile(r"^pagefind-(ui|component-ui|modular-ui|highlight)\.(js|css)$")
+
+
+def _search_index(
+    pages: Mapping[str, str], state_dir: Path, site_dir: Path
+) -> tuple[dict[str, bytes | None], str | None]:
+    """Return the files of the search index of the issue pages, and the key to keep.
+
+    Pagefind indexes the pages (each language apart, with its stemming) in a
+    temporary folder. When the pages did not change since the index in the
+    site was made, the files are named and not made again (``None`` for bytes).
+    """
+    import pagefind_bin
+
+    indexed = {path: text for path, text in pages.items() if _ISSUE_PAGE.match(path)}
+    if not indexed:
+        # Nothing published yet: nothing to search.
+        return {}, None
+    binary = pagefind_bin.get_executable()
+    digest = hashlib.sha256(importlib.metadata.version("pagefind-bin").encode())
+    for path in sorted(indexed):
+        digest.update(path.encode() + b"\0" + hashlib.sha256(indexed[path].encode()).digest())
+    key = digest.hexdigest()
+    try:
+        state = json.loads((state_dir / _SEARCH_STATE).read_bytes())
+        if state["key"] == key and all((site_dir / name).is_file() for name in state["files"]):
+            return dict.fromkeys(state["files"]), None
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    with tempfile.TemporaryDirectory(prefix="bulletin-search-") as folder:
+        source, bundle = Path(folder) / "site", Path(folder) / SEARCH_DIR
+        for path, text in indexed.items():
+            (source / path).parent.mkdir(parents=True, exist_ok=True)
+            (source / path).write_text(text, encoding="utf-8")
+        command = [
+            str(binary),
+            "--site",
+            str(source),
+            "--output-path",
+            str(bundle),
+            "--keep-index-url",
+            "--silent",
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0 or not (bundle / "pagefind.js").is_file():
+            message = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+            raise BulletinError.single(
+                "pagefind", f"the search index could not be built: {message[0]}"
+            )
+        files: dict[str, bytes | None] = {
+            f"{SEARCH_DIR}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
+            for path in _files(bundle)
+            if not _SEARCH_UNUSED.match(path.name)
+        }
+    return files, key
+
+
+def _read_ledger(state_dir: Path, site_dir: Path) -> set[str]:
+    """Return the PDFs of published issues still in the site, relative to it."""
+    try:
+        names = json.loads((state_dir / _LEDGER).read_bytes())
+    except (OSError, ValueError):
+        return set()
+    # A file deleted by hand is no longer offered.
+    return {name for name in names if isinstance(name, str) and (site_dir / name).is_file()}
+
+
+def _write_ledger(state_dir: Path, site_dir: Path, ledger: set[str]) -> None:
+    kept = sorted(name for name in ledger if (site_dir / name).is_file())
+    _write_if_changed(state_dir / _LEDGER, (json.dumps(kept, indent=1) + "\n").encode())
+
+
+def _remove_others(site_dir: Path, expected: set[str]) -> list[str]:
+    """Remove every file of the site not in ``expected``, and the folders left empty."""
+    removed = []
+    for path in sorted(_files(site_dir)):
+        relative = path.relative_to(site_dir).as_posix()
+        if relative not in expected:
+            path.unlink()
+            removed.append(relative)
+    for folder in sorted((p for p in site_dir.rglob("*") if p.is_dir()), reverse=True):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+    return removed
 
 
 # ---- Inputs and fingerprints ----------------------------------------------
@@ -411,6 +593,7 @@ def _plan_issue(
     fingerprint: str,
     previous: IssueRecord | None,
     republish: bool,
+    ledger: set[str],
 ) -> _Plan:
     """Return the issue's site files and record, checking its published PDFs stay put."""
     month = built.month
@@ -458,7 +641,8 @@ def _plan_issue(
             )
         )
         files[target] = data
-        if not protected or not target.is_file() or target.read_bytes() == data:
+        listed = f"{folder.relative_to(site_dir).as_posix()}/{target.name}" in ledger
+        if not (protected or listed) or not target.is_file() or target.read_bytes() == data:
             continue
         number = _next_revision(target, revisions)
         kept = target.with_name(revision_name(target.name, number))
@@ -476,7 +660,9 @@ def _plan_issue(
             )
         )
 
-    covers = {}
+    covers, cards = {}, {}
+    stories = [block for block in main.issue.stories if isinstance(block, Story)]
+    lead = lead_photo([Path(p.file) for story in stories for p in story.photos])
     for edition in editions:
         pdf = _cover_source(built.pdfs, edition.language)
         picture = render_cover(pdf.path)
@@ -484,6 +670,11 @@ def _plan_issue(
         href = f"cover{language_suffix}{picture.suffix}"
         covers[edition.language] = WebImage(href=href, width=picture.width, height=picture.height)
         files[folder / href] = picture.data
+        [page1] = render_pages(pdf.path, width=OPEN_GRAPH[0], pages=1)
+        card = encode_jpeg(issue_card(edition, page1, lead, OPEN_GRAPH))
+        href = f"social{language_suffix}{card.suffix}"
+        cards[edition.language] = WebImage(href=href, width=card.width, height=card.height)
+        files[folder / href] = card.data
 
     record = IssueRecord(
         month=month,
@@ -495,6 +686,7 @@ def _plan_issue(
         files=tuple(entries),
         revisions=tuple(revisions),
         covers=covers,
+        cards=cards,
     )
     return _Plan(record, files, keep, problems)
 
@@ -568,19 +760,31 @@ def _static_files(environment: jinja2.Environment) -> list[Path]:
 
 
 def _render_pages(
-    environment: jinja2.Environment, records: Sequence[IssueRecord]
+    environment: jinja2.Environment, frame: Frame, records: Sequence[IssueRecord]
 ) -> dict[str, str]:
     """Return every page of the site, by path relative to the site."""
     pages = {
-        "index.html": environment.get_template("index.html.j2").render(index_context(records)),
-        "feed.xml": render_feed(records).decode(),
-        "index.json": render_json_index(records),
+        "index.html": environment.get_template("index.html.j2").render(
+            index_context(frame, records)
+        ),
+        "index.json": render_json_index(frame, records),
     }
+    # Feed readers and search engines see the public site only, never a preview's drafts.
+    public = [record for record in records if record.published]
+    pages["feed.xml"] = render_feed(frame, public).decode()
+    if frame.site_url:
+        pages["sitemap.xml"] = render_sitemap(frame, public).decode()
+        pages["robots.txt"] = render_robots(frame)
+    search = environment.get_template("search.html.j2")
+    for language in site_languages(frame, records):
+        pages[search_href(frame, language)] = search.render(
+            search_context(frame, records, language)
+        )
     template = environment.get_template("issue.html.j2")
     for record in records:
         for page in record.pages:
             relative = f"{record.folder}/{page_href(record, page.language)}"
-            pages[relative] = template.render(issue_context(record, page.language))
+            pages[relative] = template.render(issue_context(frame, record, page.language))
     return pages
 
 
