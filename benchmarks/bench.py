@@ -287,18 +287,18 @@ def _write_bare_html(root: Path, month: str, results: Sequence[Any], target: Pat
 
     Beside it, ``<target>-original.html``: the same with the original photos.
     """
-    from bulletin.build import _lay_out, _typesetter
+    from bulletin.build import typeset_issue
     from bulletin.html.layout import layout_folder, render_html
     from bulletin.manifest.load import load_issue
     from bulletin.pdf.fonts import confine_fonts
 
     email = next(r for r in results if r.edition == "email" and r.language == "en")
     loaded = load_issue(root, month, language=email.language)
-    layout = _lay_out(loaded, _typesetter(loaded))
+    plan = typeset_issue(loaded, write=False)
     images = {photo.source: photo.path.as_uri() for photo in email.photos}
-    target.write_text(render_html(loaded, images=images, fit=layout.fit, pages=layout.pages))
+    target.write_text(render_html(loaded, images=images, plan=plan.layout, pages=plan.pages))
     original = target.with_name(f"{target.stem}-original.html")
-    original.write_text(render_html(loaded, fit=layout.fit, pages=layout.pages))
+    original.write_text(render_html(loaded, plan=plan.layout, pages=plan.pages))
     confine_fonts(root / "fonts")
     return {
         "base_url": layout_folder(loaded).resolve().as_uri() + "/",

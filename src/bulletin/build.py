@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
-import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
+from bulletin.compose import Layout, Measures, Plan, plan_issue
 from bulletin.errors import BulletinError, CheckError, RenderError
-from bulletin.fingerprint import code_version
-from bulletin.fit import Block, Fit, Front, choose_heights, measure_blocks, measure_front
-from bulletin.html import contract
-from bulletin.html.layout import build_context, edition_stylesheet, layout_folder, render_html
-from bulletin.manifest.load import LoadedIssue, issue_languages, load_editions
+from bulletin.html.layout import edition_stylesheet, layout_folder, render_html
+from bulletin.manifest.load import LoadedIssue, issue_languages, load_editions, load_issue
 from bulletin.model.issue import EmailEdition, Story
 from bulletin.output import publish_set, remove_stale_temporaries, write_output
 from bulletin.pdf.editions import Edition, issue_datetime, plan_editions
+from bulletin.pdf.numbering import render_numbered
 from bulletin.pdf.typeset import RenderedPdf, Typesetter
 from bulletin.photos.check import PhotoInfo, check_photos, photo_unusable
 from bulletin.photos.placement import WHOLE, measure_placements
@@ -37,7 +34,6 @@ from bulletin.preflight.photos import MIN_PPI, PRINT_PPI, describe_resolution
 from bulletin.preflight.report import Finding, Severity
 
 log = logging.getLogger(__name__)
-_Kept = TypeVar("_Kept", Front, Block)
 
 # How far a photo's placed size may drift between the measuring layout and an
 # edition's (rounding of pixel sizes moves auto heights a little).
@@ -46,37 +42,12 @@ PLACED_TOLERANCE = 0.01
 # resolution by this factor, until both reach their floors.
 QUALITY_STEP = 8
 PPI_STEP = 0.85
-# Layouts with the contents list's page numbers written in, before leaving
-# them to the engine's target-counter() (see _render_numbered).
-NUMBERING_ATTEMPTS = 2
 # Where a build notes the pages its stories started on, in the cache folder:
 # the next build's first guess for its contents list (checked, never trusted).
 PAGES_CACHE = "pages"
 # Where a build keeps the measures of its blocks and front matter, in the
-# cache folder: a later build measures only what changed (see _measure_blocks).
+# cache folder: a later build measures only what changed (see bulletin.compose).
 MEASURES_CACHE = "measures"
-# Measuring layouts (see _measure_front, _measure_blocks): the front matter with the contacts on a
-# page after it; the blocks, each laid out whole on one tall page.
-FRONT_STYLE = f".{contract.CONTACTS} {{ break-before: page !important; }}"
-BLOCKS_STYLE = (
-    "\n@page {{ size: {width}px {height}mm !important; }}\n"
-    f".{contract.MASTHEAD}, .{contract.CONTENTS}, .{contract.CONTACTS} "
-    "{{ display: none !important; }}\n"
-)
-MEASURING_PAGE_MM = 20_000
-# Front layouts measured per build, at most: the contents list is measured
-# with the pages it will print, guessed first, then as the fit predicts them.
-FRONT_ATTEMPTS = 2
-
-
-@dataclass
-class Measures:
-    """Measuring layouts already made, by what they were made of (see _measure_blocks)."""
-
-    fronts: dict[str, Front] = field(default_factory=dict)
-    """Front layouts, by key."""
-    blocks: dict[str, Block] = field(default_factory=dict)
-    """Stories and call-outs, each by its own key."""
 
 
 @dataclass
@@ -98,6 +69,8 @@ class Session:
     """The measures of the last build, by month and language."""
     pages: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
     """The pages the stories started on in the last build, by month and language."""
+    crops: dict[str, dict[Path, float]] = field(default_factory=dict)
+    """The shapes the photos were shown at in the main language, by month."""
 
 
 @dataclass(frozen=True)
@@ -181,31 +154,23 @@ def build_issue(
     typesetter = _typesetter(source, cache_dir, session)
     made: list[tuple[str, Edition, _Typeset]] = []
     notes: list[tuple[Path, str]] = []
+    crops = session.crops.get(month) if session else None
+    if main not in languages:
+        # A photo shows the same part of itself in every language: the main
+        # language's plan says which.
+        crops = crops or _plan(source, typesetter, photos, cache_dir, session, None)[0].crops
     for edition_language in dict.fromkeys(languages):
         loaded = by_language[edition_language]
         suffix = "" if edition_language == main else f"-{edition_language}"
         name = f"{loaded.publication.slug}-{month}{suffix}"
         editions = plan_editions(loaded, out / month, name, edition)
-        key = (month, edition_language)
-        noted = cache_dir / PAGES_CACHE / f"{month}-{edition_language}.json"
-        measured = cache_dir / MEASURES_CACHE / f"{month}-{edition_language}.json"
-        guess = session.pages.get(key) if session else None
-        measures = session.measures.get(key) if session else None
-        if measures is None:
-            measures = _read_measures(measured)
+        plan, more = _plan(loaded, typesetter, photos, cache_dir, session, crops)
+        notes.extend(more)
+        if edition_language == main:
+            crops = plan.crops
             if session is not None:
-                session.measures[key] = measures
-        layout = _lay_out(
-            loaded,
-            typesetter,
-            guess=guess if guess is not None else _read_pages(noted),
-            measures=measures,
-        )
-        if session is not None:
-            session.pages[key] = layout.pages
-        notes.append((noted, json.dumps(layout.pages, sort_keys=True)))
-        notes.append((measured, _measures_json(measures)))
-        laid_out = layout.laid_out
+                session.crops[month] = crops
+        laid_out = plan.laid_out
         _check_budget(loaded, laid_out.page_count)
         # The layout with the photos as they are tells the size each is
         # placed at and the part of it that shows: each edition's photos are
@@ -214,7 +179,7 @@ def build_issue(
         printed = any(each.name == "print" for each in editions)
         checks.add(_check_resolution(loaded, jobs, printed=printed))
         checks.stop_on_errors()
-        laid = _Laid(loaded, typesetter, layout.fit, laid_out, layout.pages, jobs, cache_dir)
+        laid = _Laid(loaded, typesetter, plan.layout, laid_out, plan.pages, jobs, cache_dir)
         made.extend((edition_language, each, _typeset_edition(laid, each)) for each in editions)
     # Every PDF of the issue is switched into place at once (see bulletin.output).
     written = publish_set(
@@ -311,15 +276,56 @@ def _check_resolution(
     return findings
 
 
-def typeset_issue(loaded: LoadedIssue, *, write: bool = True) -> RenderedPdf:
-    """Return the issue laid out as printed: photos sized to pack the pages, then typeset.
+def typeset_issue(loaded: LoadedIssue, *, write: bool = True) -> Plan:
+    """Return the issue's plan, laid out as printed; with ``write``, its PDF drawn too.
 
-    The original photos are placed; with ``write`` false the final layout is
-    not drawn, and ``data`` is empty.
+    The original photos are placed; without ``write`` the final layout is
+    not drawn (the plan's ``laid_out.data`` is empty).
     """
     typesetter = _typesetter(loaded)
-    laid_out = _lay_out(loaded, typesetter).laid_out
-    return typesetter.write_pdf(laid_out) if write else laid_out
+    photos = check_photos(loaded)
+    crops = None
+    main = load_issue(loaded.root, loaded.issue.month)
+    if main.language != loaded.language:
+        # A photo shows the same part of itself in every language.
+        crops = plan_issue(main, typesetter, check_photos(main)).crops
+    plan = plan_issue(loaded, typesetter, photos, crops=crops)
+    if write:
+        return dataclasses.replace(plan, laid_out=typesetter.write_pdf(plan.laid_out))
+    return plan
+
+
+def _plan(
+    loaded: LoadedIssue,
+    typesetter: Typesetter,
+    photos: Mapping[Path, PhotoInfo],
+    cache_dir: Path,
+    session: Session | None,
+    crops: Mapping[Path, float] | None,
+) -> tuple[Plan, list[tuple[Path, str]]]:
+    """Return the plan of one language, with the notes for the next build to write."""
+    month, language = loaded.issue.month, loaded.language
+    key = (month, language)
+    noted = cache_dir / PAGES_CACHE / f"{month}-{language}.json"
+    measured = cache_dir / MEASURES_CACHE / f"{month}-{language}.json"
+    guess = session.pages.get(key) if session else None
+    measures = session.measures.get(key) if session else None
+    if measures is None:
+        measures = _read_measures(measured)
+        if session is not None:
+            session.measures[key] = measures
+    plan = plan_issue(
+        loaded,
+        typesetter,
+        photos,
+        guess=guess if guess is not None else _read_pages(noted),
+        measures=measures,
+        crops=crops,
+    )
+    if session is not None:
+        session.pages[key] = plan.pages
+    notes = [(noted, json.dumps(plan.pages, sort_keys=True)), (measured, measures.to_json())]
+    return plan, notes
 
 
 def _typesetter(
@@ -343,202 +349,6 @@ def _typesetter(
     if session is not None:
         session.typesetters[key] = typesetter
     return typesetter
-
-
-@dataclass(frozen=True)
-class _Layout:
-    """An issue laid out with photo heights that pack its pages."""
-
-    fit: Fit
-    """The photo heights and closing space laid out."""
-    laid_out: RenderedPdf
-    """The layout (not written)."""
-    pages: dict[str, int]
-    """The page each story starts on, counted from 1."""
-
-
-def _lay_out(
-    loaded: LoadedIssue,
-    typesetter: Typesetter,
-    *,
-    guess: Mapping[str, int] | None = None,
-    measures: Measures | None = None,
-) -> _Layout:
-    """Return the issue laid out with photo heights that pack its pages.
-
-    ``guess`` are the pages the stories are likely to start on (an earlier
-    build's); ``measures`` are kept from one build to the next (see _measure_blocks).
-    """
-    ids = [block.id for block in loaded.issue.stories]
-    pages = {block_id: 1 for block_id in ids} | {
-        block_id: page for block_id, page in (guess or {}).items() if block_id in ids
-    }
-    measures = measures if measures is not None else Measures()
-    used = Measures()
-    resources = _fingerprint(loaded)
-    front = _measure_front(loaded, typesetter, pages, resources, measures, used)
-    blocks = _measure_blocks(loaded, typesetter, front.page_width, resources, measures, used)
-    margin = blocks[0].margin if blocks else 0.0
-    chosen = choose_heights(front.pages(margin), blocks)
-    for _ in range(FRONT_ATTEMPTS - 1):
-        if chosen.start_pages == pages:
-            break
-        # The contents list prints other pages than it was measured with.
-        pages = chosen.start_pages
-        front = _measure_front(loaded, typesetter, pages, resources, measures, used)
-        chosen = choose_heights(front.pages(margin), blocks)
-    # Keep what this build used, for the next one.
-    measures.fronts, measures.blocks = used.fronts, used.blocks
-
-    def lay_out(fit: Fit, guess: Mapping[str, int]) -> RenderedPdf:
-        return _render_numbered(
-            typesetter, lambda pages: render_html(loaded, fit=fit, pages=pages), guess, ids
-        )
-
-    fit = chosen
-    laid_out = lay_out(fit, chosen.start_pages)
-    if laid_out.page_count > fit.pages and fit.closing_space_mm:
-        # The engine paginated a line longer than the simulation: give up the
-        # closing space rather than push the contacts onto a page of their own.
-        fit = replace(fit, closing_space_mm=0)
-        laid_out = lay_out(fit, _start_pages(laid_out.document, ids))
-    return _Layout(fit, laid_out, _start_pages(laid_out.document, ids))
-
-
-def _measure_front(
-    loaded: LoadedIssue,
-    typesetter: Typesetter,
-    pages: Mapping[str, int],
-    resources: str,
-    known: Measures,
-    used: Measures,
-) -> Front:
-    """Return the page geometry, measured in a layout of the front matter alone.
-
-    The front layout (not written) has the masthead and the contents list
-    printing ``pages``, no blocks, and the contacts on a page after. It is
-    kept in ``known`` under a key made of its HTML and ``resources`` (see
-    _fingerprint), and added to ``used``.
-    """
-    html = render_html(loaded, pages=pages, blocks=())
-    key = _key(html, FRONT_STYLE, resources)
-    front = known.fronts.get(key)
-    if front is None:
-        document = typesetter.render_pdf(html, stylesheets=[FRONT_STYLE], write=False).document
-        front = measure_front(document)
-    used.fronts[key] = front
-    return front
-
-
-def _measure_blocks(
-    loaded: LoadedIssue,
-    typesetter: Typesetter,
-    page_width: float,
-    resources: str,
-    known: Measures,
-    used: Measures,
-) -> list[Block]:
-    """Return the stories and call-outs measured, in order.
-
-    Each is laid out whole on one tall page (not written), so that every
-    story body is balanced as it is on a page it fits. A block's measure
-    depends on its own content, the layout and the photos only: each is kept
-    in ``known`` under a key made of those, and only blocks not known yet are
-    laid out (a text edit lays out the one story edited). What was used is
-    added to ``used``.
-    """
-    style = BLOCKS_STYLE.format(width=page_width, height=MEASURING_PAGE_MM)
-    context = build_context(loaded, {})
-    shared = {
-        name: value
-        for name, value in context.items()
-        if name not in {"blocks", "toc", "title", "description", "keywords"}
-    }
-    keys = {
-        block["id"]: _key(
-            json.dumps([shared, block], default=str, sort_keys=True), style, resources
-        )
-        for block in context["blocks"]
-    }
-    missing = [block_id for block_id, key in keys.items() if key not in known.blocks]
-    if missing:
-        document = typesetter.render_pdf(
-            render_html(loaded, blocks=missing), stylesheets=[style], write=False
-        ).document
-        for block in measure_blocks(document):
-            known.blocks[keys[block.id]] = block
-    used.blocks.update((key, known.blocks[key]) for key in keys.values())
-    return [known.blocks[key] for key in keys.values()]
-
-
-def _fingerprint(loaded: LoadedIssue) -> str:
-    """Return what the layout of the issue depends on besides its text.
-
-    The code that lays out and measures, and the layout's, fonts' and
-    photos' files by date and size.
-    """
-    layout_dir = layout_folder(loaded)
-    files = sorted(
-        {
-            *(path for path in layout_dir.rglob("*") if path.is_file()),
-            *(path for path in (loaded.root / "fonts").glob("*") if path.is_file()),
-            *(
-                Path(photo.file)
-                for story in loaded.issue.stories
-                if isinstance(story, Story)
-                for photo in story.photos
-            ),
-            *([Path(loaded.issue.back_photo.file)] if loaded.issue.back_photo else []),
-            *([Path(loaded.publication.logo)] if loaded.publication.logo else []),
-        }
-    )
-    stamps = [_code()]
-    for path in files:
-        with contextlib.suppress(OSError):
-            status = path.stat()
-            stamps.append(f"{path}:{status.st_mtime_ns}:{status.st_size}")
-    return "\n".join(stamps)
-
-
-@functools.cache
-def _code() -> str:
-    """Return the version of the code that measures: the engine's, and all of ours."""
-    return code_version()
-
-
-def _key(*parts: str) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode())
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
-def _render_numbered(
-    typesetter: Typesetter,
-    html_for: Callable[[Mapping[str, int] | None], str],
-    guess: Mapping[str, int],
-    ids: Sequence[str],
-    **options: Any,
-) -> RenderedPdf:
-    """Return the layout (not written) of ``html_for(pages)`` whose contents list is right.
-
-    The contents list prints the page each story starts on. Left to the
-    engine (target-counter), page 1 is laid out again in each pass that
-    resolves them; written in from ``guess``, one pass does. The written
-    pages are checked against where the stories landed: a wrong guess is
-    replaced by what the layout found, and after NUMBERING_ATTEMPTS the
-    engine is left to resolve them.
-    """
-    pages = dict(guess)
-    for _ in range(NUMBERING_ATTEMPTS if pages else 0):
-        rendered = typesetter.render_pdf(html_for(pages), write=False, **options)
-        found = _start_pages(rendered.document, ids)
-        if found == pages:
-            return rendered
-        log.debug("contents list: guessed pages %s, found %s", pages, found)
-        pages = found
-    return typesetter.render_pdf(html_for(None), write=False, **options)
 
 
 def _read_pages(path: Path) -> dict[str, int]:
@@ -565,56 +375,9 @@ def _note(path: Path, text: str) -> None:
 def _read_measures(path: Path) -> Measures:
     """Return the measures a build kept in ``path``, or none if it holds none that are sound."""
     try:
-        kept = json.loads(path.read_text())
-        return Measures(
-            {key: _from_json(Front, value) for key, value in kept["fronts"].items()},
-            {key: _from_json(Block, value) for key, value in kept["blocks"].items()},
-        )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return Measures.from_json(path.read_text())
+    except OSError:
         return Measures()
-
-
-def _measures_json(measures: Measures) -> str:
-    return json.dumps(
-        {
-            "fronts": {key: dataclasses.asdict(front) for key, front in measures.fronts.items()},
-            "blocks": {key: dataclasses.asdict(block) for key, block in measures.blocks.items()},
-        },
-        sort_keys=True,
-    )
-
-
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "str": (str,),
-    "float": (float, int),
-    "int": (int,),
-    "bool": (bool,),
-}
-
-
-def _from_json(kind: type[_Kept], value: Any) -> _Kept:
-    """Return a ``kind`` from its fields as JSON gave them; raise TypeError if one is unsound."""
-    described = dataclasses.fields(kind)
-    if not isinstance(value, dict) or set(value) != {each.name for each in described}:
-        raise TypeError(f"not a {kind.__name__}")
-    for each in described:
-        item = value[each.name]
-        if not isinstance(item, _JSON_TYPES[str(each.type)]) or (
-            isinstance(item, bool) and each.type != "bool"
-        ):
-            raise TypeError(f"{kind.__name__}.{each.name}")
-    return kind(**value)
-
-
-def _start_pages(document: Any, ids: Sequence[str]) -> dict[str, int]:
-    """Return the page each of ``ids`` starts on in the laid-out ``document``, from 1."""
-    wanted = set(ids)
-    found: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
-        for name in page.anchors:
-            if name in wanted:
-                found.setdefault(name, number)
-    return found
 
 
 def _sources(photos: Mapping[Path, PhotoInfo]) -> dict[str, Path]:
@@ -628,7 +391,7 @@ class _Laid:
 
     loaded: LoadedIssue
     typesetter: Typesetter
-    fit: Fit
+    layout: Layout
     laid_out: RenderedPdf
     pages: dict[str, int]
     jobs: Sequence[PhotoJob]
@@ -655,10 +418,10 @@ def _typeset(laid: _Laid, edition: Edition, *, ppi: int, quality: int) -> _Types
         # Its own page set-up or style sheet: a layout of its own, with the
         # pages of the shared one (the edition must not move text).
         placed = {source: photo.url for source, photo in prepared.items()}
-        laid_out = _render_numbered(
+        laid_out = render_numbered(
             laid.typesetter,
             lambda pages: render_html(
-                loaded, images=placed, fit=laid.fit, edition=edition.name, pages=pages
+                loaded, images=placed, plan=laid.layout, edition=edition.name, pages=pages
             ),
             laid.pages,
             [block.id for block in loaded.issue.stories],

@@ -96,15 +96,15 @@ def test_story_parts_come_from_the_manifest(document: Node, sample: LoadedIssue)
 
         assert _text(_one(article, ".story-head > .kicker")) == story.kicker
         assert _text(_one(article, ".story-head > h2.headline")) == story.title
-        assert _attr(_one(article, "figure.lead > img"), "alt") == story.photos[0].alt
-        assert _attr(_one(article, "figure.lead > img"), "src") == (
+        assert _attr(_one(article, ".photo-rows figure.photo > img"), "alt") == story.photos[0].alt
+        assert _attr(_one(article, ".photo-rows figure.photo > img"), "src") == (
             Path(story.photos[0].file).as_uri()
         )
         assert [_text(p) for p in _all(article, "div.body > p")] == paragraphs
 
 
-def test_lead_photo_credits(document: Node) -> None:
-    credits = [_text(c) for c in _all(document, "article.story > figure.lead figcaption .credit")]
+def test_photo_credits(document: Node) -> None:
+    credits = [_text(c) for c in _all(document, "article.story figure.photo figcaption .credit")]
 
     assert credits == [
         "Photo by IOM, Istanbul, May 26, 2021",
@@ -335,7 +335,7 @@ def test_library_photo_credit_and_stats_without_kicker(project: Path) -> None:
 
     document = _parse(render_html(load_issue(project, SAMPLE_MONTH)))
 
-    lead = _one(document, "#almaty-process > figure.lead .credit")
+    lead = _one(document, "#almaty-process figure.photo .credit")
     assert _text(lead) == "Photo by Jane Doe, CC BY 4.0"
     stats = _one(document, "main > section.stats#reintegration-survey")
     assert _all(stats, ".kicker") == []
@@ -345,3 +345,84 @@ def test_library_photo_credit_and_stats_without_kicker(project: Path) -> None:
     entry = _one(document, 'nav.contents a[href="#reintegration-survey"]')
     assert _all(entry, ".contents-kicker") == []
     assert _text(entry) == "Returned migrants rate their reintegration sessions"
+
+
+# ---- Treatments: what the composer's choices make of a story ------------------------
+
+
+def _with_quote(project: Path) -> LoadedIssue:
+    issue = project / "issues" / SAMPLE_MONTH / "issue.yaml"
+    _replace_once(
+        issue,
+        "    title: Migration focal points retreat\n",
+        "    title: Migration focal points retreat\n"
+        "    quote: The retreat built close partnership between the agencies.\n",
+    )
+    return load_issue(project, SAMPLE_MONTH)
+
+
+def test_each_treatment_places_the_photos_and_the_quote(project: Path) -> None:
+    from bulletin.compose import Choice, Layout, PhotoSize
+
+    loaded = _with_quote(project)
+    photo = PhotoSize(56.667, 70.0, 0.81, 0.8, "50% 40%")
+    wide = PhotoSize(180.0, 90.0, 2.0, 0.75)
+    plan = Layout(
+        {
+            "almaty-process": Choice("almaty-process", "feature", 3, photos=(wide,), rows=((0,),)),
+            "family-return-karakalpakstan": Choice(
+                "family-return-karakalpakstan", "side", 3, photos=(photo,), side=0
+            ),
+            "migration-focal-points-retreat": Choice(
+                "migration-focal-points-retreat", "side", 2, quote=True, photos=(photo,), side=0
+            ),
+        }
+    )
+    document = _parse(render_html(loaded, plan=plan))
+    feature = _one(document, "article.story.feature#almaty-process")
+    image = _one(feature, ".photo-rows > .photo-row > figure.photo.top > img")
+    assert _attr(image, "style") == "height: 90.0mm; object-position: 50% 50%"
+    assert _all(feature, "figure.side") == []
+    side = _one(document, "article.story.side#family-return-karakalpakstan")
+    # The photo opens the first column, before the text.
+    first = side.etree_element.find("div").find("*")
+    assert first is not None and first.get("class") == "photo side"
+    assert _attr(_one(side, "figure.side > img"), "style") == (
+        "height: 70.0mm; object-position: 50% 40%"
+    )
+    assert _all(side, ".photo-rows") == []
+    quoted = _one(document, "#migration-focal-points-retreat div.body.columns-2")
+    blocks = [child.tag for child in quoted.etree_element]
+    # The quote sits inside the text, after its first paragraph, never last.
+    assert blocks == ["figure", "p", "blockquote", "p"]
+    assert _text(_one(quoted, "blockquote.pull-quote")) == (
+        "The retreat built close partnership between the agencies."
+    )
+    assert _all(document, "article.story") == [
+        feature,
+        side,
+        _one(document, "article.side#migration-focal-points-retreat"),
+    ]
+
+
+def test_a_brief_holds_its_stories_each_with_its_anchor(project: Path) -> None:
+    from bulletin.compose import Choice, Layout
+
+    loaded = load_issue(project, SAMPLE_MONTH)
+    members = ("almaty-process", "family-return-karakalpakstan")
+    document = _parse(
+        render_html(
+            loaded, plan=Layout({members[0]: Choice(members[0], "brief", 3, members=members)})
+        )
+    )
+    brief = _one(document, "main > section.brief#brief-almaty-process")
+    items = _all(brief, "div.body.columns-3 > article.brief-item")
+    assert [_attr(item, "id") for item in items] == list(members)
+    assert [_text(_one(item, "h2.brief-title")) for item in items] == [
+        story.title for story in _stories(loaded)[:2]
+    ]
+    # The contents list still points at every story.
+    assert [_attr(a, "href") for a in _all(document, ".contents a")][:2] == [
+        "#almaty-process",
+        "#family-return-karakalpakstan",
+    ]

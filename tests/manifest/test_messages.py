@@ -376,7 +376,7 @@ BAD_ISSUES = [
         "unknown_field",
         (
             "issues/2021-05/issue.yaml:24:5: stories[1].author: unknown field 'author' — the "
-            "fields here are kind, id, kicker, title, standfirst, body, photos, layout"
+            "fields here are kind, id, kicker, title, standfirst, quote, body, photos, layout"
         ),
     ),
     (

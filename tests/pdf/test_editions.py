@@ -169,8 +169,9 @@ def test_print_and_archive_photos_are_up_to_300_ppi_never_enlarged(
     path = sample_editions[edition].path
     ppi = effective_ppi(path)
     assert len(ppi) == len(STORIES)
-    # The sample's photos are 1800 px wide, placed 180 mm wide: 254 ppi is all they have.
-    assert all(250 <= value <= 300.5 for value in ppi), ppi
+    # The sample's photos are 1800 px wide: placed 180 mm wide, 254 ppi is all
+    # they have (a little less where a crop narrows them); never under the 200 of print.
+    assert all(200 <= value <= 300.5 for value in ppi), ppi
     with pikepdf.open(path) as pdf:
         assert all(width <= 1800 for width, *_ in placed_images(pdf))
 

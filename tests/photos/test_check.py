@@ -211,7 +211,11 @@ def test_unusual_photos_are_placed_right(
     # The image pipeline (bulletin.photos.prepare) converts every photo to 8-bit RGB or
     # grey, upright, cropped to its frame and never enlarged.
     assert len(placed) == len(UNUSUAL)
-    assert all(width == SIZE[0] and height <= SIZE[1] for width, height, *_ in placed), placed
+    # Cropped to the frame's shape: the full width or the full height is kept.
+    assert all(
+        width <= SIZE[0] and height <= SIZE[1] and (width == SIZE[0] or height == SIZE[1])
+        for width, height, *_ in placed
+    ), placed
     assert sorted(space for _, _, space, *_ in placed) == ["/DeviceGray"] + ["/DeviceRGB"] * 5
     assert all(bits == 8 and decode == [] for _, _, _, bits, _, decode in placed)
     assert [mask for *_, mask, _ in placed].count(True) == 1  # transparency kept as a mask

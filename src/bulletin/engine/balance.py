@@ -48,6 +48,8 @@ class Piece:
     """How far a column ending after it reaches, with the bottom margin of
     the block it ends (the engine fits that margin in the column too);
     ``None``: its bottom."""
+    name: str = ""
+    """The class of the element a block laid out whole is (``photo side``), else empty."""
 
     @property
     def reach(self) -> float:
@@ -69,6 +71,8 @@ class _Item:
     """The bottom border edge of the block in the column that this item ends (if it does)."""
     margin_below: float = 0.0
     """The bottom margin of that block."""
+    name: str = ""
+    """The class of the element, for a block laid out whole."""
 
 
 def balanced_height(columns: Sequence[Any], count: int, top: float, fallback: float) -> float:
@@ -171,7 +175,7 @@ def flow(columns: Sequence[Any], top: float) -> list[Piece]:
         # The first column starts at ``top``, with any margin above its first line.
         items[0] = replace(items[0], top=top)
     return [
-        Piece(item.top, item.bottom, breakable, item.end)
+        Piece(item.top, item.bottom, breakable, item.end, item.name)
         for item, breakable in zip(items, _breaks(items), strict=True)
     ]
 
@@ -225,7 +229,9 @@ def _items(
         top = float(child.position_y)
         edge = top + float(child.margin_height()) - float(child.margin_bottom)
         if _atomic(child):
-            found = [_Item(top, edge, None, keep)]
+            element = getattr(child, "element", None)
+            name = (element.get("class") or "") if element is not None else ""
+            found = [_Item(top, edge, None, keep, name=name)]
         else:
             found = list(_items(child, keep_with_next=keep, column=False))
         if not found:

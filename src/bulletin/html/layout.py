@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Collection, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import jinja2
@@ -18,14 +18,17 @@ from babel.dates import format_date, format_skeleton
 from markupsafe import Markup
 
 from bulletin.errors import BulletinError, display_path
-from bulletin.fit import DEFAULT_PHOTO_MM, Fit
 from bulletin.html.contract import check_html
 from bulletin.html.typography import typeset_html
 from bulletin.i18n import babel_locale
 from bulletin.manifest.load import LoadedIssue
 from bulletin.model.issue import Credit, PartialDate, Photo, Stats, Story
-from bulletin.model.markdown import render_markdown
+from bulletin.model.markdown import markdown_parser, render_markdown
 from bulletin.photos.crop import find_subject
+
+if TYPE_CHECKING:
+    # Only the types: the composer lays out through this module.
+    from bulletin.compose import Choice, Layout
 
 ENTRY_TEMPLATE = "issue.html.j2"
 
@@ -34,7 +37,7 @@ def render_html(
     loaded: LoadedIssue,
     *,
     images: Mapping[Path, str] | None = None,
-    fit: Fit | None = None,
+    plan: Layout | None = None,
     edition: str | None = None,
     pages: Mapping[str, int] | None = None,
     blocks: Collection[str] | None = None,
@@ -42,11 +45,13 @@ def render_html(
     """Return the issue's HTML document, ready for the layout engine.
 
     ``images`` maps a photo's file to the URL of the prepared file to place instead;
-    ``fit`` sets photo heights and closing space that pack the pages (fit.py);
+    ``plan`` gives each block its treatment, columns and photo sizes (the
+    composer's, :mod:`bulletin.compose`; else each story keeps its manifest's
+    columns and a wide photo);
     ``edition`` adds the layout's style sheet for it (``print.css``), if any;
     ``pages`` gives the page each story starts on, for the contents list,
     when a layout of the issue has told (else the engine finds them);
-    ``blocks`` keeps only the stories and call-outs of these ids (for measuring).
+    ``blocks`` keeps only the modules of these ids (for measuring).
     """
     layout_dir = layout_folder(loaded)
     environment = jinja2.Environment(
@@ -62,7 +67,7 @@ def render_html(
             str(layout_dir / ENTRY_TEMPLATE),
             f"the layout '{loaded.publication.layout}' has no {ENTRY_TEMPLATE}",
         ) from None
-    context = build_context(loaded, images or {}, fit, pages)
+    context = build_context(loaded, images or {}, plan, pages)
     if blocks is not None:
         context["blocks"] = [block for block in context["blocks"] if block["id"] in blocks]
     sheet = edition_stylesheet(loaded, edition) if edition else None
@@ -70,7 +75,12 @@ def render_html(
     # Typography is set on the text as printed, never in the manifests.
     html = typeset_html(template.render(context), loaded.language)
     entry = display_path(loaded.root, layout_dir / ENTRY_TEMPLATE)
-    check_html(html, entry, [block["id"] for block in context["blocks"]])
+    ids = [
+        item["id"]
+        for block in context["blocks"]
+        for item in (block["entries"] if block["kind"] == "brief" else [block])
+    ]
+    check_html(html, entry, ids)
     return html
 
 
@@ -97,7 +107,7 @@ def layout_folder(loaded: LoadedIssue) -> Path:
 def build_context(
     loaded: LoadedIssue,
     images: Mapping[Path, str],
-    fit: Fit | None = None,
+    plan: Layout | None = None,
     pages: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """Return the data the templates receive, formatted for print."""
@@ -106,12 +116,11 @@ def build_context(
     labels = loaded.labels
     month_label = issue_date_label(issue.date, language)
     number_label = f"{labels['issue']} {issue.number}" if issue.number else ""
-    photo_heights = fit.heights_mm if fit else {}
+    by_id = {block.id: block for block in issue.stories}
+    choices = plan.choices if plan is not None else _default_choices(loaded)
     blocks = [
-        _story(block, language, labels, images, photo_heights.get(block.id, DEFAULT_PHOTO_MM))
-        if isinstance(block, Story)
-        else _stats(block)
-        for block in issue.stories
+        module_context(loaded, by_id, module_id, choice, images)
+        for module_id, choice in choices.items()
     ]
     return {
         "lang": language,
@@ -151,7 +160,7 @@ def build_context(
                 for office in publication.contacts.offices
             ],
         },
-        "closing_space_mm": fit.closing_space_mm if fit else 0,
+        "closing_space_mm": round(plan.closing_mm, 2) if plan is not None else 0,
         "social": [
             {"label": link.label, "url": link.url, "address": printed_address(link.url)}
             for link in publication.social
@@ -258,26 +267,89 @@ def _photo(
     }
 
 
-def _story(
-    story: Story,
-    language: str,
-    labels: Mapping[str, str],
+def module_context(
+    loaded: LoadedIssue,
+    by_id: Mapping[str, Story | Stats],
+    module_id: str,
+    choice: Choice,
     images: Mapping[Path, str],
-    photo_height: int,
 ) -> dict[str, Any]:
-    photos = [_photo(photo, language, labels, images) for photo in story.photos]
+    """Return what the templates receive for one module: a story, a brief or a call-out.
+
+    ``module_id`` is the module's HTML id (the story's, or a measuring layout's own).
+    """
+    block = by_id[choice.block]
+    if isinstance(block, Stats):
+        return {**_stats(block), "id": module_id}
+    language, labels = loaded.language, loaded.labels
+    if choice.treatment == "brief":
+        items = [by_id[member] for member in choice.members]
+        return {
+            "kind": "brief",
+            # The first story's id marks its own item: the brief has one of its own.
+            "id": f"brief-{module_id}" if module_id == choice.block else module_id,
+            "entries": [
+                {
+                    "id": item.id if module_id == choice.block else f"{module_id}-{number}",
+                    "kicker": item.kicker,
+                    "title": item.title,
+                    "body": _markdown(item.body),
+                }
+                for number, item in enumerate(items)
+                if isinstance(item, Story)
+            ],
+        }
+    photos = [_photo(photo, language, labels, images) for photo in block.photos]
+    for photo, size in zip(photos, choice.photos, strict=False):
+        # The part shown keeps the photo's subject (photos.crop): its position stays.
+        photo.update(width_mm=round(size.width_mm, 3), height_mm=round(size.height_mm, 3))
     return {
         "kind": "story",
-        "id": story.id,
-        "kicker": story.kicker,
-        "title": story.title,
-        "standfirst": story.standfirst or "",
-        "body": _markdown(story.body),
-        "columns": story.layout.columns,
-        "lead": photos[0],
-        "lead_height_mm": photo_height,
-        "photos": photos[1:],
+        "id": module_id,
+        "head": choice.head,
+        "lead": choice.lead,
+        "treatment": choice.treatment,
+        "kicker": block.kicker,
+        "title": block.title,
+        "standfirst": block.standfirst or "",
+        "rows": [[photos[index] for index in row] for row in choice.rows],
+        "side": photos[choice.side] if choice.side is not None else None,
+        "columns": choice.columns,
+        "body": _body(block, choice.quote) if choice.columns else "",
     }
+
+
+def _body(story: Story, quote: bool) -> Markup:
+    """Return the story's body as HTML, with its pull quote set after about a third of it."""
+    if not (quote and story.quote):
+        return _markdown(story.body)
+    parser = markdown_parser()
+    tokens = parser.parse(story.body)
+    ends = [
+        index + 1 for index, token in enumerate(tokens) if token.level == 0 and token.nesting <= 0
+    ]
+    sizes = [len(token.content) for token in tokens]
+    total = sum(sizes) or 1
+    # After the first top-level block that brings a third of the text, and
+    # never after the last one when there are several (the quote belongs inside).
+    cut = ends[-1]
+    for end in ends[:-1]:
+        if sum(sizes[:end]) >= total / 3:
+            cut = end
+            break
+    before = parser.renderer.render(tokens[:cut], parser.options, {})
+    after = parser.renderer.render(tokens[cut:], parser.options, {})
+    quote_html = Markup('<blockquote class="pull-quote"><p><q>{}</q></p></blockquote>\n').format(
+        story.quote
+    )
+    return Markup(before) + quote_html + Markup(after)
+
+
+def _default_choices(loaded: LoadedIssue) -> dict[str, Choice]:
+    """Return the layout of each block without a plan: its manifest's columns, a wide photo."""
+    from bulletin.compose import default_choice
+
+    return {block.id: default_choice(block) for block in loaded.issue.stories}
 
 
 def _stats(stats: Stats) -> dict[str, Any]:

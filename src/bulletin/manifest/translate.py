@@ -152,6 +152,7 @@ def _story(merge: _Merge, story: Story, text: BlockText, loc: Loc) -> Story:
         update={
             **_common(merge, story, text, loc),
             "standfirst": merge.text(story.standfirst, text.standfirst, loc, "standfirst"),
+            "quote": merge.text(story.quote, text.quote, loc, "quote"),
             "body": merge.text(story.body, text.body, loc, "body"),
             "photos": photos,
         }
@@ -183,6 +184,7 @@ def _photo(merge: _Merge, photo: Photo, words: PhotoText, where: Loc) -> Photo:
 
 def _stats(merge: _Merge, stats: Stats, text: BlockText, loc: Loc) -> Stats:
     merge.absent(text.standfirst, loc, "standfirst", "call-out")
+    merge.absent(text.quote, loc, "quote", "call-out")
     merge.absent(text.body, loc, "body", "call-out")
     merge.absent(text.photos, loc, "photos", "call-out")
     figures = []

@@ -255,8 +255,8 @@ class Photo(Strict):
 class StoryLayout(Strict):
     """Hints for laying out one story."""
 
-    columns: Literal[1, 2, 3] = 2
-    """Number of text columns for the story body."""
+    columns: Literal[1, 2, 3] | None = None
+    """Number of text columns for the story body; left out, the composer chooses two or three."""
 
 
 class Story(Strict):
@@ -272,10 +272,12 @@ class Story(Strict):
     """The headline."""
     standfirst: Text | None = None
     """Optional one- or two-sentence summary set between headline and body."""
+    quote: Text | None = None
+    """Optional pull quote: a sentence of the story, set large inside its columns."""
     body: Markdown
     """Story text in Markdown: paragraphs, *emphasis*, links, lists. No raw HTML."""
-    photos: list[Photo] = Field(min_length=1)
-    """One or more photos; the first is the lead photo across the text width."""
+    photos: list[Photo] = Field(default=[], max_length=4)
+    """No photo, or one to four: they stay with the story, each with its credit."""
     layout: StoryLayout = StoryLayout()
     """Optional layout hints."""
 
@@ -661,6 +663,8 @@ class BlockText(Strict):
     """Headline."""
     standfirst: Text | None = None
     """Summary (only where the source story has one)."""
+    quote: Text | None = None
+    """Pull quote (only where the source story has one)."""
     body: Markdown | None = None
     """Story text in Markdown."""
     intro: Markdown | None = None

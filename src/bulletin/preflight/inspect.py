@@ -85,7 +85,7 @@ def _inspect_layout(
     """
     from bulletin.build import typeset_issue
 
-    document = typeset_issue(issue.loaded, write=False).document
+    document = typeset_issue(issue.loaded, write=False).laid_out.document
     layout = LayoutScan(issue, document)
     findings = [
         *check_budget(issue, layout.pages),

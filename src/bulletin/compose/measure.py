@@ -1,0 +1,182 @@
+"""Measure the parts of every candidate treatment in one measuring layout.
+
+Each part of a module (a story's head, its photo rows, its body at two or
+three columns, a brief item, a call-out) is laid out whole, one under the
+other, on one tall page: every body is balanced by the engine as on a page
+it fits, and each part measures the same wherever it lies. The layout's CSS
+lets no margin collapse between a story's parts, so their heights add up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bulletin.engine.balance import flow
+from bulletin.engine.tree import class_names, page_box
+
+Flow = tuple[tuple[float, float, bool, float, str], ...]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a module as measured (lengths in CSS px, rounded to 1/256 px)."""
+
+    height: float
+    """Its height: border box (head, rows, call-out) or balanced body."""
+    margin: float
+    """The computed top margin of the module it was laid out in."""
+    flow: Flow = ()
+    """For a body: its lines and unbreakable pieces, from 0 at its top."""
+    columns: int = 0
+    """For a body: its columns."""
+    fixed: float = 0.0
+    """For a brief: its height less the body's."""
+
+
+@dataclass(frozen=True)
+class Front:
+    """What a front layout (masthead, contents list, no blocks, closing block after) tells."""
+
+    page_width: float
+    """The page's width (px)."""
+    first_height: float
+    """Content height of page 1 (px)."""
+    height: float
+    """Content height of the following pages (px)."""
+    tail: float
+    """Height of the closing block (contacts), with its margin (px)."""
+    first_page: int
+    """The page the blocks start on, counted from 0."""
+    first_offset: float
+    """Where what precedes the blocks ends on that page (its border edge, px from the top)."""
+    margin_before: float
+    """The bottom margin of what precedes the blocks (it collapses with the first one's)."""
+
+    def start(self, first_margin: float) -> float:
+        """Return where the first block's border box starts, below ``first_margin``."""
+        return quantized(self.first_offset + max(self.margin_before, first_margin))
+
+
+def quantized(length: float) -> float:
+    """Return ``length`` rounded to 1/256 px: a part measures the same wherever it lies."""
+    return round(length * 256) / 256
+
+
+def measure_parts(document: Any, wanted: Mapping[str, str]) -> dict[str, Part]:
+    """Return the parts of a measuring layout, by measuring id.
+
+    ``wanted`` maps each part's HTML id to what it is: ``block`` (a head,
+    photo rows or call-out: its height), ``body`` (a story body: its flow)
+    or ``brief`` (a brief of one item).
+    """
+    found: dict[str, Part] = {}
+    for page in document.pages:
+        for box, name in _modules(page_box(page), wanted):
+            kind = wanted[name]
+            margin = quantized(_margin_top(box))
+            if kind == "block":
+                found[name] = Part(quantized(box.border_height()), margin)
+                continue
+            body = _find_class(box, "body")
+            if body is None:
+                continue
+            columns = [child for child in body.children if getattr(child, "is_column", False)]
+            top = body.content_box_y()
+            pieces = tuple(
+                (
+                    quantized(piece.top - top),
+                    quantized(piece.bottom - top),
+                    piece.breakable_after,
+                    quantized(piece.reach - top),
+                    piece.name,
+                )
+                for piece in flow(columns, top)
+            )
+            count = body.style["column_count"]
+            fixed = box.border_height() - body.margin_height() if kind == "brief" else 0.0
+            found[name] = Part(
+                quantized(body.margin_height()),
+                margin,
+                pieces,
+                int(count) if isinstance(count, int) else 1,
+                quantized(fixed),
+            )
+    return found
+
+
+def measure_front(document: Any) -> Front:
+    """Return what a front layout tells: the page geometry and where the blocks start.
+
+    The front layout has the masthead and contents list, an empty ``<main>``
+    where the blocks go, and the closing block forced onto a page of its own.
+    """
+    first = page_box(document.pages[0])
+    later = page_box(document.pages[1]) if len(document.pages) > 1 else first
+    start: tuple[int, float, float] | None = None
+    tail = 0.0
+    for index, page in enumerate(document.pages):
+        root = page_box(page)
+        top = root.content_box_y()
+        found = _find_tag(root, "main")
+        if found is not None and start is None:
+            parent, position = found
+            before = [child for child in parent.children[:position] if child.is_in_normal_flow()]
+            if before:
+                edge = before[-1].border_box_y() + before[-1].border_height()
+                start = (index, edge - top, float(before[-1].margin_bottom))
+            else:
+                start = (index, parent.children[position].position_y - top, 0.0)
+        contacts = _find_class(root, "contacts")
+        if contacts is not None:
+            tail = contacts.margin_height() - float(contacts.margin_top) + _margin_top(contacts)
+    if start is None:
+        raise ValueError("the layout has no <main> element for the stories")
+    first_page, offset, margin = start
+    return Front(
+        quantized(first.margin_width()),
+        quantized(first.height),
+        quantized(later.height),
+        quantized(tail),
+        first_page,
+        quantized(offset),
+        quantized(margin),
+    )
+
+
+def _modules(box: Any, wanted: Mapping[str, str]) -> Iterator[tuple[Any, str]]:
+    for child in getattr(box, "children", None) or ():
+        element = getattr(child, "element", None)
+        name = element.get("id") if element is not None else None
+        if name is not None and name in wanted and not getattr(child, "pseudo_type", None):
+            yield child, str(name)
+        else:
+            yield from _modules(child, wanted)
+
+
+def _find_class(box: Any, name: str) -> Any:
+    for child in getattr(box, "children", None) or ():
+        if name in class_names(child):
+            return child
+        found = _find_class(child, name)
+        if found is not None:
+            return found
+    return None
+
+
+def _find_tag(box: Any, tag: str) -> tuple[Any, int] | None:
+    """Return the parent of the first box of element ``tag`` and its index, depth first."""
+    for index, child in enumerate(getattr(box, "children", None) or ()):
+        if getattr(child, "element_tag", None) == tag and not getattr(child, "pseudo_type", None):
+            return box, index
+        found = _find_tag(child, tag)
+        if found is not None:
+            return found
+    return None
+
+
+def _margin_top(box: Any) -> float:
+    # The used margin is truncated to 0 at the top of a page; the computed one is not.
+    margin = box.style["margin_top"]
+    return float(margin.value) if getattr(margin, "unit", None) == "px" else float(box.margin_top)

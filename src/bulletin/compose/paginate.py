@@ -1,0 +1,427 @@
+"""Choose every block's option together, by dynamic programming over the issue.
+
+After Jacobs, Li, Schrier, Bargeron and Salesin, "Adaptive grid-based
+document layout" (SIGGRAPH 2003): the blocks are taken in reading order; a
+state is where the page ends so far (page, position, and the last
+treatments, for variety), and each option of the next block (treatment,
+columns, photo sizes, pull quote, or a brief of the next few short stories)
+leads to a new state at a cost. Pagination is simulated from the measured
+parts as the engine breaks them: a block's head and first lines together,
+its body balanced in its columns where it fits, else its columns filled to
+the page foot and the rest carried over. The cheapest end state, closing
+block placed, gives the plan.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bulletin.compose.candidates import Option
+from bulletin.compose.shapes import PX_PER_MM
+from bulletin.engine.balance import Piece
+
+# The engine compares positions in floating point: allow it this much.
+EPSILON_PX = 0.05
+# Less room than this left at a page foot is ordinary slack (mm).
+SLACK_MM = 3.0
+# Costs, in the unit of one millimetre of hole across the text width.
+PAGE_COST = 2_500.0
+OVER_BUDGET_COST = 1_000_000.0
+CROP_COST = 250.0
+QUOTE_LEFT_OUT_COST = 60.0
+THREE_COLUMNS_COST = 8.0
+OTHER_COLUMNS_COST = 25.0
+REPEAT_COST = 12.0
+MONOTONY_COST = 120.0
+LONE_LINES_COST = 800.0
+LONE_CLOSING_COST = 500.0
+# The issue's lead story wants a photo at least this tall (mm).
+LEAD_PHOTO_MM = 100.0
+LEAD_PHOTO_COST = 2.0
+# States kept after each block, the cheapest first.
+BEAM = 120
+# States closer than this on the same page are one (px).
+STATE_STEP_PX = PX_PER_MM / 2
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """The pages as the front layout measured them (px)."""
+
+    first_height: float
+    """Content height of the page the blocks start on."""
+    height: float
+    """Content height of the following pages."""
+    start: float
+    """Where the first block starts on its page."""
+    first_page: int
+    """The page the first block starts on, counted from 0."""
+    tail: float
+    """Height of the closing block, with its margin."""
+    budget: int
+    """The most pages the issue may take."""
+
+
+class Body:
+    """A body's pieces as arrays, with what the simulation asks of them answered fast.
+
+    Positions along the flow only grow, so the last piece a column can hold
+    is found by bisection, and the allowed break before it from a table.
+    """
+
+    def __init__(
+        self,
+        pieces: Sequence[Piece],
+        columns: int,
+        shared: dict[tuple[int, int], tuple[float, float]] | None = None,
+    ) -> None:
+        """Index ``pieces`` set in ``columns``; ``shared`` caches balanced heights after piece 0."""
+        self.tops = [piece.top for piece in pieces]
+        self.bottoms = [piece.bottom for piece in pieces]
+        self.reaches = [piece.reach for piece in pieces]
+        self.columns = columns
+        last = len(pieces) - 1
+        self.breaks: list[int] = []
+        found = -1
+        for index, piece in enumerate(pieces):
+            if piece.breakable_after or index == last:
+                found = index
+            self.breaks.append(found)
+        self.line = _line(pieces)
+        self._shared = shared if shared is not None else {}
+        self._own: dict[tuple[int, int], tuple[float, float]] = {}
+        self.placed: dict[tuple[bool, int], tuple[int, float, bool, float]] = {}
+        """Placements already simulated, by page kind and start position (see _flow)."""
+
+    def __len__(self) -> int:
+        """Return the number of pieces."""
+        return len(self.tops)
+
+    def column_end(self, first: int, room: float, stop: int | None = None) -> int | None:
+        """Return the last piece of a column that starts at ``first`` and is ``room`` tall.
+
+        ``stop``: the pieces end before it (a page's share of the body).
+        """
+        stop = len(self.tops) if stop is None else stop
+        limit = self.tops[first] + room + EPSILON_PX
+        index = min(bisect.bisect_right(self.bottoms, limit, lo=first), stop) - 1
+        while index >= first:
+            end = index if index == stop - 1 else self.breaks[index]
+            if end < first:
+                return None
+            if self.reaches[end] <= limit:
+                return end
+            index = end - 1
+        return None
+
+    def holds(self, start: int, stop: int, height: float) -> bool:
+        """Return whether columns ``height`` tall hold the pieces from ``start`` to ``stop``."""
+        first = start
+        for _ in range(self.columns):
+            end = self.column_end(first, height, stop)
+            if end is None:
+                return False
+            first = end + 1
+            if first >= stop:
+                return True
+        return False
+
+    def balanced(self, start: int, stop: int | None = None) -> tuple[float, float]:
+        """Return the pieces from ``start`` to ``stop`` balanced: their height, and the room left.
+
+        The room left is what the columns leave empty below their content,
+        as a height across the whole width (the columns' shortfall, averaged).
+        """
+        stop = len(self.tops) if stop is None else stop
+        key = (start, stop)
+        cache = self._shared if start else self._own
+        found = cache.get(key)
+        if found is not None:
+            return found
+        origin = self.tops[start]
+        low = max(
+            b - t for t, b in zip(self.tops[start:stop], self.bottoms[start:stop], strict=True)
+        )
+        high = max(self.reaches[start:stop]) - origin
+        while high - low > 0.05:
+            middle = (low + high) / 2
+            if self.holds(start, stop, middle):
+                high = middle
+            else:
+                low = middle
+        # The exact extent of the tallest column at that height, and each one's.
+        extents: list[float] = []
+        first = start
+        while first < stop and len(extents) < self.columns:
+            end = self.column_end(first, high, stop)
+            if end is None:
+                break
+            extents.append(self.reaches[end] - self.tops[first])
+            first = end + 1
+        height = max(extents) if extents else high
+        extents += [0.0] * (self.columns - len(extents))
+        empty = sum(height - extent for extent in extents) / self.columns
+        found = (height, empty)
+        cache[key] = found
+        return found
+
+    def columns_used(self, start: int) -> int:
+        """Return how many columns hold the pieces from ``start`` on, balanced."""
+        height, _ = self.balanced(start)
+        first, used = start, 0
+        while first < len(self.tops) and used < self.columns:
+            end = self.column_end(first, height)
+            if end is None:
+                break
+            used += 1
+            first = end + 1
+        return used
+
+    def split(self, start: int, room: float) -> int:
+        """Return the first piece that goes over when the columns are filled to ``room``."""
+        first = start
+        for _ in range(self.columns):
+            if first >= len(self.tops):
+                break
+            end = self.column_end(first, room)
+            if end is None:
+                if first == start:
+                    # Not even its first lines fit: overflow, as the engine would.
+                    end = self.breaks[first] if self.breaks[first] >= first else first
+                    while end < len(self.tops) - 1 and self.breaks[end] != end:
+                        end += 1
+                else:
+                    break
+            first = end + 1
+        return max(first, start + 1)
+
+
+@dataclass
+class Candidate:
+    """One option for the blocks from one index on: one block, or a brief of several."""
+
+    span: int
+    """How many blocks it sets."""
+    treatment: str
+    """Its treatment (for variety)."""
+    margin: float
+    """Space above it, dropped at a page top (px)."""
+    fixed: float
+    """Height before its body (px)."""
+    body: Body | None
+    """Its body (none for a call-out)."""
+    cost: float
+    """What it costs wherever it lies (crops, variety of columns, a quote left out)."""
+    option: Option | None = None
+    """The story option it sets (none for a brief or call-out)."""
+    members: tuple[str, ...] = ()
+    """The stories it sets, in order."""
+
+    @functools.cached_property
+    def first(self) -> float:
+        """Return the room the body needs below the head to start on a page (orphans)."""
+        body = self.body
+        if body is None or not len(body):
+            return 0.0
+        end = next((i for i in range(len(body)) if body.breaks[i] == i), len(body) - 1)
+        return body.reaches[end]
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where a candidate landed in the simulation."""
+
+    start_page: int
+    """The page it starts on, counted from 0."""
+    page: int
+    """The page it ends on."""
+    position: float
+    """Where it ends on that page (px)."""
+    hole: float
+    """Room left at the foot of the page before it, when it went to the next (px)."""
+    lone: bool
+    """Whether a page holds only a line or two of it at the top of its columns."""
+    wasted: float
+    """Room its columns leave empty (at page feet where it breaks, below short columns), px."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One block's choice on the way to a state."""
+
+    index: int
+    """The block's index."""
+    candidate: Candidate
+    """What was chosen."""
+    placed: Placed
+    """Where it landed."""
+
+
+@dataclass(frozen=True)
+class Paginated:
+    """The cheapest plan found."""
+
+    steps: tuple[Step, ...]
+    """The choices, in reading order."""
+    pages: int
+    """The pages it takes."""
+    closing: float
+    """Room left above the closing block on the last page (px)."""
+    closing_page: int
+    """The page the closing block is on, counted from 0."""
+    cost: float
+    """Its cost."""
+
+
+def capacity(geometry: Geometry, page: int) -> float:
+    """Return the content height of ``page`` (counted from the first block's page)."""
+    return geometry.first_height if page == 0 else geometry.height
+
+
+def place(geometry: Geometry, candidate: Candidate, page: int, position: float) -> Placed:
+    """Return where ``candidate`` lands when placed at ``position`` of ``page``."""
+    margin = candidate.margin if position > 0 else 0.0
+    hole = 0.0
+    need = margin + candidate.fixed + candidate.first
+    if position > 0 and position + need > capacity(geometry, page) + EPSILON_PX:
+        hole = capacity(geometry, page) - position
+        page, position, margin = page + 1, 0.0, 0.0
+    start_page = page
+    position += margin + candidate.fixed
+    body = candidate.body
+    if body is None or not len(body):
+        return Placed(start_page, page, position, hole, False, 0.0)
+    pages, end, lone, wasted = _flow(geometry, body, page == 0, position)
+    return Placed(start_page, page + pages, end, hole, lone, wasted)
+
+
+def _flow(
+    geometry: Geometry, body: Body, first_page: bool, position: float
+) -> tuple[int, float, bool, float]:
+    """Return how ``body`` runs from ``position``: pages turned, end, lone lines, room wasted.
+
+    Where the body breaks, the engine fills the columns to the page foot,
+    up to the last break allowed, and balances what it put on the page; the
+    room wasted is what that leaves at the foot, and below short columns.
+    """
+    key = (first_page, round(position * 4))
+    cached = body.placed.get(key)
+    if cached is not None:
+        return cached
+    start = 0
+    pages = 0
+    lone = False
+    wasted = 0.0
+    at = position
+    while True:
+        room = (geometry.first_height if first_page and not pages else geometry.height) - at
+        height, empty = body.balanced(start)
+        if height <= room + EPSILON_PX:
+            at += height
+            wasted += empty
+            # A line or two alone at the top of a page, or a column left
+            # empty beside the others: the eye finds a hole.
+            lone = body.columns > 1 and (
+                (bool(start) and height < 2.5 * body.line)
+                or body.columns_used(start) < body.columns
+            )
+            break
+        stop = body.split(start, room)
+        if stop < len(body):
+            height, empty = body.balanced(start, stop)
+            wasted += empty + max(0.0, room - height)
+        start = stop
+        pages, at = pages + 1, 0.0
+        if start >= len(body):
+            break
+    found = (pages, at, lone, wasted)
+    body.placed[key] = found
+    return found
+
+
+def _line(pieces: Sequence[Piece]) -> float:
+    """Return the body's usual line height: the median height of its first pieces."""
+    heights = sorted(p.bottom - p.top for p in pieces[:25])
+    return heights[len(heights) // 2] if heights else 1.0
+
+
+def hole_cost(hole_px: float) -> float:
+    """Return the cost of leaving ``hole_px`` empty across the text width."""
+    millimetres = hole_px / PX_PER_MM - SLACK_MM
+    if millimetres <= 0:
+        return 0.0
+    # A reader sees a band taller than about 10 mm as a hole: past that, it
+    # costs more than any crop or variety the plan could trade it for.
+    return millimetres * 20 + millimetres * millimetres * 4
+
+
+def paginate(geometry: Geometry, choices: Sequence[Sequence[Candidate]]) -> Paginated:
+    """Return the cheapest plan: one candidate from each index's list, covering every block.
+
+    ``choices[i]`` are the candidates that start with block ``i`` (a brief
+    covers several: the next candidate then starts after it).
+    """
+    count = len(choices)
+    # A state: (page, position step, last treatment, how many times in a row).
+    start_key = (0, round(geometry.start / STATE_STEP_PX), "", 0)
+    layers: list[dict[tuple[int, int, str, int], tuple[float, float, tuple[Step, ...]]]] = [
+        {} for _ in range(count + 1)
+    ]
+    layers[0][start_key] = (0.0, geometry.start, ())
+    for index in range(count):
+        states = layers[index]
+        if len(states) > BEAM:
+            kept = sorted(states.items(), key=lambda item: item[1][0])[:BEAM]
+            states = dict(kept)
+        for (page, _, last, run), (cost, position, steps) in states.items():
+            for candidate in choices[index]:
+                placed = place(geometry, candidate, page, position)
+                repeat = candidate.treatment == last
+                new_run = run + 1 if repeat else 1
+                added = candidate.cost + hole_cost(placed.hole) + hole_cost(placed.wasted)
+                if repeat:
+                    added += MONOTONY_COST if new_run >= 3 else REPEAT_COST
+                if placed.lone:
+                    added += LONE_LINES_COST
+                if placed.page + geometry.first_page + 1 > geometry.budget:
+                    added += OVER_BUDGET_COST
+                key = (
+                    placed.page,
+                    math.ceil(placed.position / STATE_STEP_PX - 1e-6),
+                    candidate.treatment,
+                    min(new_run, 2),
+                )
+                target = layers[index + candidate.span]
+                total = cost + added
+                if key not in target or target[key][0] > total:
+                    target[key] = (total, placed.position, (*steps, Step(index, candidate, placed)))
+    best: Paginated | None = None
+    for (page, _, _, _), (cost, position, steps) in layers[count].items():
+        room = capacity(geometry, page) - position
+        closing_page = page
+        added = 0.0
+        if position > 0 and geometry.tail > room + EPSILON_PX:
+            # The closing block goes to a page of its own: the room left on
+            # that page is a hole too.
+            added += hole_cost(room) + LONE_CLOSING_COST
+            closing_page = page + 1
+            room = capacity(geometry, closing_page) - geometry.tail
+            added += hole_cost(room)
+        else:
+            room -= geometry.tail
+            added += hole_cost(room)
+        pages = closing_page + 1
+        added += pages * PAGE_COST
+        if pages + geometry.first_page > geometry.budget:
+            added += OVER_BUDGET_COST
+        total = cost + added
+        if best is None or total < best.cost:
+            best = Paginated(
+                steps, pages + geometry.first_page, max(0.0, room), closing_page, total
+            )
+    assert best is not None, "an issue has at least one block"
+    return best

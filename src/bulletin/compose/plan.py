@@ -1,0 +1,578 @@
+"""Plan the issue's pages: measure every candidate, choose them together, lay the issue out once."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from bulletin.compose.candidates import (
+    Option,
+    briefable,
+    measuring_specs,
+    options,
+    preferred_columns,
+    story_shapes,
+)
+from bulletin.compose.crops import Limits, photo_limits
+from bulletin.compose.measure import Front, Part, measure_front, measure_parts
+from bulletin.compose.paginate import (
+    CROP_COST,
+    LEAD_PHOTO_COST,
+    LEAD_PHOTO_MM,
+    OTHER_COLUMNS_COST,
+    QUOTE_LEFT_OUT_COST,
+    THREE_COLUMNS_COST,
+    Body,
+    Candidate,
+    Geometry,
+    Paginated,
+    hole_cost,
+    paginate,
+)
+from bulletin.compose.shapes import PX_PER_MM, Choice, Hole, Layout, PhotoSize
+from bulletin.engine.balance import Piece
+from bulletin.fingerprint import code_version
+from bulletin.html import contract
+from bulletin.html.layout import build_context, layout_folder, render_html
+from bulletin.manifest.load import LoadedIssue
+from bulletin.model.issue import Stats, Story
+from bulletin.pdf.numbering import render_numbered, start_pages
+from bulletin.pdf.typeset import RenderedPdf, Typesetter
+from bulletin.photos.check import PhotoInfo
+
+log = logging.getLogger(__name__)
+_Kept = TypeVar("_Kept", Front, Part)
+
+# Measuring layouts: the front matter with the closing block on a page after
+# it; the parts of the blocks, each laid out whole on one tall page.
+FRONT_STYLE = f".{contract.CONTACTS} {{ break-before: page !important; }}"
+PARTS_STYLE = (
+    "\n@page {{ size: {width}px {height}mm !important; }}\n"
+    f".{contract.MASTHEAD}, .{contract.CONTENTS}, .{contract.CONTACTS}, "
+    f".{contract.CLOSING_SPACE} {{{{ display: none !important; }}}}\n"
+)
+MEASURING_PAGE_MM = 20_000
+# Front layouts measured per plan, at most: the contents list is measured
+# with the pages it will print, guessed first, then as the plan predicts them.
+FRONT_ATTEMPTS = 2
+# Room the plan leaves unused on the last page: the engine may paginate a
+# line otherwise than the simulation (mm).
+CLOSING_SAFETY_MM = 3.0
+# Between two items of a brief (style.css: .brief-item + .brief-item).
+BRIEF_GAP_MM = 4.0
+
+
+@dataclass
+class Measures:
+    """Measuring layouts already made, by what they were made of.
+
+    Kept from one build to the next (``bulletin watch``, and ``out/.cache``):
+    an edit to one story measures that story's parts alone again.
+    """
+
+    fronts: dict[str, Front] = field(default_factory=dict)
+    """Front layouts, by key."""
+    parts: dict[str, Part] = field(default_factory=dict)
+    """Parts of blocks, each by its own key."""
+
+    def to_json(self) -> str:
+        """Return the measures as JSON text."""
+        return json.dumps(
+            {
+                "fronts": {key: dataclasses.asdict(item) for key, item in self.fronts.items()},
+                "parts": {key: dataclasses.asdict(item) for key, item in self.parts.items()},
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Measures:
+        """Return the measures in ``text``, or none if it holds none that are sound."""
+        try:
+            kept = json.loads(text)
+            return cls(
+                {key: _front(value) for key, value in kept["fronts"].items()},
+                {key: _part(value) for key, value in kept["parts"].items()},
+            )
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return cls()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """An issue's pages as planned and laid out (not written)."""
+
+    layout: Layout
+    """Each block's treatment, columns and photo sizes, and the room given to the closing block."""
+    laid_out: RenderedPdf
+    """The issue laid out with them."""
+    pages: dict[str, int]
+    """The page each story starts on, counted from 1."""
+    crops: dict[Path, float]
+    """The shape (width over height) each photo is shown at: the same in every language."""
+    holes: tuple[Hole, ...]
+    """Room the plan leaves empty at page feet (none where the pages pack)."""
+    predicted_pages: int
+    """The pages the simulation predicted."""
+    predicted: dict[str, tuple[int, float]]
+    """Where the simulation predicted each block to end: page (from 1) and position (mm)."""
+    seconds: float
+    """The time the plan itself took (measuring layouts and choosing), in seconds."""
+
+
+def plan_issue(
+    loaded: LoadedIssue,
+    typesetter: Typesetter,
+    photos: Mapping[Path, PhotoInfo],
+    *,
+    guess: Mapping[str, int] | None = None,
+    measures: Measures | None = None,
+    crops: Mapping[Path, float] | None = None,
+) -> Plan:
+    """Return the issue's pages planned and laid out: every block's treatment chosen together.
+
+    ``photos`` are the issue's photos as checked; ``guess`` the pages the
+    stories are likely to start on (an earlier build's); ``measures`` are
+    kept from one build to the next; ``crops`` the shapes the photos were
+    shown at in the issue's main language, kept here.
+    """
+    started = time.perf_counter()
+    blocks = list(loaded.issue.stories)
+    ids = [block.id for block in blocks]
+    pages = {block_id: 1 for block_id in ids} | {
+        block_id: page for block_id, page in (guess or {}).items() if block_id in ids
+    }
+    measures = measures if measures is not None else Measures()
+    used = Measures()
+    resources = _fingerprint(loaded)
+    limits = _limits(blocks, photos, crops or {})
+    front = _measure_front(loaded, typesetter, pages, resources, measures, used)
+    parts = _measure_parts(loaded, typesetter, front.page_width, limits, resources, measures, used)
+    candidates = _candidates(blocks, parts, limits)
+    margin = candidates[0][0].margin if candidates and candidates[0] else 0.0
+    found = paginate(_geometry(loaded, front, margin), candidates)
+    predicted = _start_pages(found, blocks, front)
+    for _ in range(FRONT_ATTEMPTS - 1):
+        if predicted == pages:
+            break
+        # The contents list prints other pages than it was measured with.
+        pages = predicted
+        front = _measure_front(loaded, typesetter, pages, resources, measures, used)
+        found = paginate(_geometry(loaded, front, margin), candidates)
+        predicted = _start_pages(found, blocks, front)
+    # Keep what this plan used, for the next one.
+    measures.fronts, measures.parts = used.fronts, used.parts
+    layout = _layout(found, blocks)
+    planned = time.perf_counter() - started
+
+    def lay_out(layout: Layout, guess: Mapping[str, int]) -> RenderedPdf:
+        return render_numbered(
+            typesetter, lambda pages: render_html(loaded, plan=layout, pages=pages), guess, ids
+        )
+
+    laid_out = lay_out(layout, predicted)
+    if laid_out.page_count > found.pages and layout.closing_mm:
+        # The engine paginated a line longer than the simulation: give up the
+        # closing space rather than push the closing block onto a page of its own.
+        layout = dataclasses.replace(layout, closing_mm=0.0)
+        laid_out = lay_out(layout, start_pages(laid_out.document, ids))
+    log.debug(
+        "plan: %.3f s, %d pages predicted, %d laid out", planned, found.pages, laid_out.page_count
+    )
+    return Plan(
+        layout,
+        laid_out,
+        start_pages(laid_out.document, ids),
+        _crops(layout, blocks),
+        _holes(found, blocks, front),
+        found.pages,
+        {
+            blocks[step.index].id: (
+                front.first_page + step.placed.page + 1,
+                step.placed.position / PX_PER_MM,
+            )
+            for step in found.steps
+        },
+        planned,
+    )
+
+
+def default_choice(block: Story | Stats) -> Choice:
+    """Return a block's layout without a plan: its manifest's columns, its photos in a row."""
+    if isinstance(block, Stats):
+        return Choice(block.id, "stats", 0)
+    columns = block.layout.columns or 2
+    if not block.photos:
+        return Choice(block.id, "text", columns)
+    count = len(block.photos)
+    width = (180.0 - 5.0 * (count - 1)) / count
+    height = 180.0 / 1.5 / count
+    sizes = tuple(PhotoSize(width, height, width / height, 1.0) for _ in block.photos)
+    return Choice(
+        block.id,
+        "feature" if count == 1 else "group",
+        columns,
+        quote=bool(block.quote),
+        photos=sizes,
+        rows=(tuple(range(count)),),
+    )
+
+
+def _limits(
+    blocks: Sequence[Story | Stats], photos: Mapping[Path, PhotoInfo], crops: Mapping[Path, float]
+) -> dict[Path, Limits]:
+    found = {}
+    for block in blocks:
+        if not isinstance(block, Story):
+            continue
+        for photo in block.photos:
+            path = Path(photo.file)
+            info = photos.get(path) or photos.get(path.resolve())
+            limits = photo_limits(info.width, info.height) if info else Limits(1.5, 0.9, 2.5)
+            if path in crops:
+                # The shape the main language chose: the same crop here.
+                shown = crops[path]
+                limits = Limits(limits.aspect, shown, shown)
+            found[path] = limits
+    return found
+
+
+def _geometry(loaded: LoadedIssue, front: Front, margin: float) -> Geometry:
+    first_height = front.first_height if front.first_page == 0 else front.height
+    return Geometry(
+        first_height,
+        front.height,
+        # The first block adds its own margin (see paginate.place).
+        front.start(margin) - margin,
+        front.first_page,
+        front.tail,
+        loaded.publication.page_budget,
+    )
+
+
+def _candidates(
+    blocks: Sequence[Story | Stats], parts: Mapping[str, Part], limits: Mapping[Path, Limits]
+) -> list[list[Candidate]]:
+    """Return, for each block, the candidates that start with it."""
+    found: list[list[Candidate]] = []
+    for index, block in enumerate(blocks):
+        here: list[Candidate] = []
+        if isinstance(block, Stats):
+            part = parts[f"m-{block.id}-stats"]
+            here.append(Candidate(1, "stats", part.margin, part.height, None, 0.0))
+            found.append(here)
+            continue
+        lead = index == 0
+        photo_limits_ = [limits[Path(photo.file)] for photo in block.photos]
+        shapes = story_shapes(block, parts, limits)
+        if not any(options(shape, photo_limits_) for shape in shapes):
+            # No shape holds these photos within their crop limits (another
+            # language's crops, or photos too unlike for a row): crop further
+            # rather than leave the story out; check reports the crop.
+            photo_limits_ = [
+                Limits(limit.aspect, limit.aspect * 0.3, limit.aspect / 0.3)
+                for limit in photo_limits_
+            ]
+        for shape in shapes:
+            pieces = [Piece(*piece) for piece in shape.flow]
+            body = Body(pieces, shape.columns)
+            shared: dict[tuple[int, int], tuple[float, float]] = {}
+            for option in options(shape, photo_limits_):
+                if shape.side is not None:
+                    # The photo at the top of the first column, at the height chosen.
+                    delta = option.photo - shape.side[2]
+                    option_body = Body(_resized(pieces, delta), shape.columns, shared)
+                else:
+                    option_body = body
+                here.append(_story_candidate(option, option_body, lead, block))
+        here.extend(_briefs(blocks, index, parts))
+        found.append(here)
+    return found
+
+
+def _story_candidate(option: Option, body: Body, lead: bool, story: Story) -> Candidate:
+    shape = option.shape
+    preferred = preferred_columns(story)
+    fixed = shape.fixed
+    if shape.rows:
+        scale = option.photo / shape.rows[0].height
+        fixed += sum(row.height * scale for row in shape.rows)
+    cost = CROP_COST * (1 - option.kept)
+    if story.quote and not shape.quote:
+        cost += QUOTE_LEFT_OUT_COST
+    if preferred is not None and shape.columns != preferred:
+        cost += OTHER_COLUMNS_COST
+    elif preferred is None and shape.columns == 3:
+        cost += THREE_COLUMNS_COST
+    if lead and option.photo:
+        cost += max(0.0, LEAD_PHOTO_MM - option.photo / PX_PER_MM) * LEAD_PHOTO_COST
+    return Candidate(1, shape.treatment, shape.margin, fixed, body, cost, option)
+
+
+def _resized(pieces: list[Piece], delta: float) -> list[Piece]:
+    """Return ``pieces`` with the first (the side photo) ``delta`` taller, the rest moved down."""
+    first = pieces[0]
+    moved = [
+        Piece(
+            first.top, first.bottom + delta, first.breakable_after, first.reach + delta, first.name
+        )
+    ]
+    moved.extend(
+        Piece(p.top + delta, p.bottom + delta, p.breakable_after, p.reach + delta, p.name)
+        for p in pieces[1:]
+    )
+    return moved
+
+
+def _briefs(
+    blocks: Sequence[Story | Stats], index: int, parts: Mapping[str, Part]
+) -> list[Candidate]:
+    """Return the briefs that start with block ``index``: it and up to three short stories."""
+    found: list[Candidate] = []
+    if not briefable(blocks[index]):
+        return found
+    first = parts[f"m-{blocks[index].id}-brief"]
+    pieces = [Piece(*piece) for piece in first.flow]
+    members = [blocks[index].id]
+    for following in blocks[index + 1 : index + 4]:
+        if not briefable(following):
+            break
+        part = parts[f"m-{following.id}-brief"]
+        shift = pieces[-1].bottom + BRIEF_GAP_MM * PX_PER_MM
+        pieces.extend(
+            Piece(top + shift, bottom + shift, brk, reach + shift, name)
+            for top, bottom, brk, reach, name in part.flow
+        )
+        members.append(following.id)
+        found.append(
+            Candidate(
+                len(members),
+                "brief",
+                first.margin,
+                first.fixed,
+                Body(pieces, 3),
+                0.0,
+                members=tuple(members),
+            )
+        )
+    return found
+
+
+def _layout(found: Paginated, blocks: Sequence[Story | Stats]) -> Layout:
+    choices: dict[str, Choice] = {}
+    for step in found.steps:
+        block = blocks[step.index]
+        candidate = step.candidate
+        if candidate.members:
+            choices[block.id] = Choice(block.id, "brief", 3, members=candidate.members)
+            continue
+        option = candidate.option
+        if option is None:
+            choices[block.id] = Choice(block.id, "stats", 0)
+            continue
+        shape = option.shape
+        choices[block.id] = Choice(
+            block.id,
+            shape.treatment,
+            shape.columns,
+            quote=shape.quote,
+            photos=option.sizes,
+            rows=tuple(row.photos for row in shape.rows),
+            side=shape.side[0] if shape.side is not None else None,
+            lead=step.index == 0,
+        )
+    closing = max(0.0, found.closing / PX_PER_MM - CLOSING_SAFETY_MM)
+    return Layout(choices, closing)
+
+
+def _start_pages(found: Paginated, blocks: Sequence[Story | Stats], front: Front) -> dict[str, int]:
+    pages: dict[str, int] = {}
+    for step in found.steps:
+        page = front.first_page + step.placed.start_page + 1
+        for member in step.candidate.members or (blocks[step.index].id,):
+            pages[member] = page
+    return pages
+
+
+def _holes(found: Paginated, blocks: Sequence[Story | Stats], front: Front) -> tuple[Hole, ...]:
+    holes = []
+    for number, step in enumerate(found.steps):
+        if hole_cost(step.placed.hole) > 0 and number:
+            before = found.steps[number - 1]
+            holes.append(
+                Hole(
+                    front.first_page + step.placed.start_page,
+                    step.placed.hole / PX_PER_MM,
+                    blocks[before.index].id,
+                )
+            )
+    if hole_cost(found.closing) > 0 and found.steps:
+        holes.append(
+            Hole(
+                front.first_page + found.closing_page + 1,
+                found.closing / PX_PER_MM,
+                blocks[found.steps[-1].index].id,
+            )
+        )
+    return tuple(holes)
+
+
+def _crops(layout: Layout, blocks: Sequence[Story | Stats]) -> dict[Path, float]:
+    by_id = {block.id: block for block in blocks}
+    found: dict[Path, float] = {}
+    for choice in layout.choices.values():
+        block = by_id[choice.block]
+        if isinstance(block, Story):
+            for photo, size in zip(block.photos, choice.photos, strict=False):
+                found[Path(photo.file)] = size.aspect
+    return found
+
+
+def _measure_front(
+    loaded: LoadedIssue,
+    typesetter: Typesetter,
+    pages: Mapping[str, int],
+    resources: str,
+    known: Measures,
+    used: Measures,
+) -> Front:
+    """Return the page geometry, measured in a layout of the front matter alone."""
+    html = render_html(loaded, pages=pages, blocks=())
+    key = _key(html, FRONT_STYLE, resources)
+    front = known.fronts.get(key)
+    if front is None:
+        document = typesetter.render_pdf(html, stylesheets=[FRONT_STYLE], write=False).document
+        front = measure_front(document)
+    used.fronts[key] = front
+    return front
+
+
+def _measure_parts(
+    loaded: LoadedIssue,
+    typesetter: Typesetter,
+    page_width: float,
+    limits: Mapping[Path, Limits],
+    resources: str,
+    known: Measures,
+    used: Measures,
+) -> dict[str, Part]:
+    """Return the parts of every candidate of every block, measured in one layout.
+
+    A part's measure depends on its own content, the layout and the photos
+    only: each is kept in ``known`` under a key made of those, and only
+    parts not known yet are laid out (a text edit lays out the parts of the
+    story edited).
+    """
+    style = PARTS_STYLE.format(width=page_width, height=MEASURING_PAGE_MM)
+    specs = [spec for _, found in measuring_specs(loaded.issue.stories, limits) for spec in found]
+    plan = Layout({spec.id: spec.choice for spec in specs})
+    context = build_context(loaded, {}, plan)
+    shared = {
+        name: value
+        for name, value in context.items()
+        if name not in {"blocks", "toc", "title", "description", "keywords", "closing_space_mm"}
+    }
+    keys = {
+        spec.id: _key(json.dumps([shared, block], default=str, sort_keys=True), style, resources)
+        for spec, block in zip(specs, context["blocks"], strict=True)
+    }
+    missing = [spec for spec in specs if keys[spec.id] not in known.parts]
+    if missing:
+        html = render_html(loaded, plan=Layout({spec.id: spec.choice for spec in missing}))
+        document = typesetter.render_pdf(html, stylesheets=[style], write=False).document
+        measured = measure_parts(document, {spec.id: spec.kind for spec in missing})
+        for spec in missing:
+            known.parts[keys[spec.id]] = measured[spec.id]
+    used.parts.update((keys[spec.id], known.parts[keys[spec.id]]) for spec in specs)
+    return {spec.id: known.parts[keys[spec.id]] for spec in specs}
+
+
+def _fingerprint(loaded: LoadedIssue) -> str:
+    """Return what the layout of the issue depends on besides its text.
+
+    The code that lays out and measures, and the layout's, fonts' and
+    photos' files by date and size.
+    """
+    layout_dir = layout_folder(loaded)
+    files = sorted(
+        {
+            *(path for path in layout_dir.rglob("*") if path.is_file()),
+            *(path for path in (loaded.root / "fonts").glob("*") if path.is_file()),
+            *(
+                Path(photo.file)
+                for story in loaded.issue.stories
+                if isinstance(story, Story)
+                for photo in story.photos
+            ),
+            *([Path(loaded.publication.logo)] if loaded.publication.logo else []),
+        }
+    )
+    stamps = [code_version()]
+    for path in files:
+        with contextlib.suppress(OSError):
+            status = path.stat()
+            stamps.append(f"{path}:{status.st_mtime_ns}:{status.st_size}")
+    return "\n".join(stamps)
+
+
+def _key(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "float": (float, int),
+    "int": (int,),
+    "bool": (bool,),
+}
+
+
+def _front(value: Any) -> Front:
+    return _from_json(Front, value)
+
+
+def _part(value: Any) -> Part:
+    if not isinstance(value, dict) or not isinstance(value.get("flow"), list):
+        raise TypeError("not a Part")
+    pieces = []
+    for piece in value["flow"]:
+        top, bottom, breakable, reach, name = piece
+        if not (
+            isinstance(breakable, bool)
+            and isinstance(name, str)
+            and all(isinstance(x, (int, float)) for x in (top, bottom, reach))
+        ):
+            raise TypeError("Part.flow")
+        pieces.append((float(top), float(bottom), breakable, float(reach), name))
+    return _from_json(Part, {**value, "flow": 0}, flow=tuple(pieces))
+
+
+def _from_json(kind: type[_Kept], value: Any, **given: Any) -> _Kept:
+    """Return a ``kind`` from its fields as JSON gave them; raise TypeError if one is unsound."""
+    described = dataclasses.fields(kind)
+    if not isinstance(value, dict) or set(value) != {each.name for each in described}:
+        raise TypeError(f"not a {kind.__name__}")
+    fields = {}
+    for each in described:
+        if each.name in given:
+            fields[each.name] = given[each.name]
+            continue
+        item = value[each.name]
+        if not isinstance(item, _JSON_TYPES[str(each.type)]) or (
+            isinstance(item, bool) and each.type != "bool"
+        ):
+            raise TypeError(f"{kind.__name__}.{each.name}")
+        fields[each.name] = item
+    return kind(**fields)

@@ -1,0 +1,107 @@
+"""The composer's simulation and choice: bodies balanced as the engine does, holes avoided."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bulletin.compose.paginate import (
+    PX_PER_MM,
+    Body,
+    Candidate,
+    Geometry,
+    hole_cost,
+    paginate,
+    place,
+)
+from bulletin.engine.balance import Piece, least_height
+
+LINE = 17.6  # px: the body's 13.2 pt
+PAGE = 994.0  # px: the content height of an A4 page after the first
+
+
+def _lines(count: int, *, paragraph: int = 6) -> list[Piece]:
+    """Return ``count`` lines in paragraphs of ``paragraph``, orphans and widows 2."""
+    pieces = []
+    for index in range(count):
+        position = index % paragraph
+        left = min(paragraph, count - index + position) - position - 1
+        pieces.append(
+            Piece(index * LINE, (index + 1) * LINE, position >= 1 and (left >= 2 or left == 0))
+        )
+    return pieces
+
+
+def _story(name: str, lines: int, fixed: float, treatment: str = "feature") -> Candidate:
+    return Candidate(1, treatment, 22.7, fixed, Body(_lines(lines), 2), 0.0, members=(name,))
+
+
+@given(
+    st.lists(
+        st.tuples(st.floats(4, 120), st.booleans()),
+        min_size=1,
+        max_size=40,
+    ),
+    st.integers(1, 3),
+)
+def test_a_body_is_balanced_as_the_engine_balances_it(
+    heights: list[tuple[float, bool]], columns: int
+) -> None:
+    pieces, top = [], 0.0
+    for height, breakable in heights:
+        pieces.append(Piece(top, top + height, breakable))
+        top += height
+    found, _ = Body(pieces, columns).balanced(0)
+    assert abs(found - least_height(pieces, columns)) < 0.1
+
+
+def test_columns_filled_to_the_foot_carry_the_rest_over() -> None:
+    body = Body(_lines(60), 2)
+    geometry = Geometry(PAGE, PAGE, 0.0, 0, 0.0, 8)
+    placed = place(geometry, Candidate(1, "text", 22.7, 100.0, body, 0.0), 0, 0.0)
+    # 100 px of head, then 50 lines a column fit (894 px): all 60 lines on page 1.
+    assert (placed.start_page, placed.page) == (0, 0)
+    assert abs(placed.position - (100.0 + 30 * LINE)) < 0.1
+    placed = place(geometry, Candidate(1, "text", 22.7, 100.0, body, 0.0), 0, 700.0)
+    # From 700 px, 194 px are left below the head: 10 lines a column (8 breaks
+    # ahead of the widows), the rest balanced on the next page.
+    assert (placed.start_page, placed.page) == (0, 1)
+    stop = body.split(0, PAGE - 700.0 - 22.7 - 100.0)
+    assert stop == 18
+    assert abs(placed.position - body.balanced(stop)[0]) < 0.01
+
+
+def test_a_block_that_cannot_start_at_the_foot_leaves_a_hole() -> None:
+    geometry = Geometry(PAGE, PAGE, 0.0, 0, 0.0, 8)
+    story = _story("second", 10, 300.0)
+    placed = place(geometry, story, 0, PAGE - 200.0)
+    assert placed.start_page == 1
+    assert abs(placed.hole - 200.0) < 0.01
+
+
+def test_the_plan_sizes_photos_so_that_the_pages_pack() -> None:
+    # Both stories and the closing block share page 1 only with both photos
+    # at their smallest; any larger one sends the second story or the closing
+    # block to a page of its own, most of it empty.
+    geometry = Geometry(PAGE, PAGE, 0.0, 0, 100.0, 8)
+    first = [_story("first", 20, 120.0 + photo) for photo in (300.0, 150.0, 100.0)]
+    second = [_story("second", 24, 120.0 + photo) for photo in (300.0, 150.0, 100.0)]
+    found = paginate(geometry, [first, second])
+    assert found.pages == 1
+    assert [step.candidate.fixed for step in found.steps] == [220.0, 220.0]
+    assert all(step.placed.hole == 0 for step in found.steps)
+
+
+def test_the_same_treatment_three_times_running_costs_more() -> None:
+    geometry = Geometry(PAGE, PAGE, 0.0, 0, 0.0, 8)
+    options = [
+        [_story(f"s{i}", 6, 80.0, "feature"), _story(f"s{i}", 6, 80.0, "side")] for i in range(3)
+    ]
+    found = paginate(geometry, options)
+    treatments = [step.candidate.treatment for step in found.steps]
+    assert len(set(treatments)) == 2, treatments
+
+
+def test_a_hole_costs_more_the_larger_it_is() -> None:
+    assert hole_cost(2 * PX_PER_MM) == 0
+    assert 0 < hole_cost(10 * PX_PER_MM) < hole_cost(20 * PX_PER_MM) / 2

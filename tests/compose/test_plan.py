@@ -1,0 +1,96 @@
+"""The plan of whole issues: the engine lays them out where the composer predicted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bulletin.build import typeset_issue
+from bulletin.compose import Plan
+from bulletin.engine.tree import children, page_boxes
+from bulletin.manifest.load import load_issue
+from bulletin.model.issue import Story
+from conftest import SAMPLE_MONTH
+from generated import make_issue
+
+PX_PER_MM = 96 / 25.4
+
+
+def _ends(plan: Plan) -> dict[str, tuple[int, float]]:
+    """Return where each block ends in the laid-out issue: page (from 1) and position (mm)."""
+    found: dict[str, tuple[int, float]] = {}
+
+    def walk(box: Any, number: int, top: float) -> None:
+        for child in children(box):
+            element = getattr(child, "element", None)
+            name = element.get("id") if element is not None else None
+            if name in plan.predicted and not getattr(child, "pseudo_type", None):
+                bottom = child.position_y + child.margin_height() - top
+                found[name] = (number, bottom / PX_PER_MM)
+            else:
+                walk(child, number, top)
+
+    for number, page in enumerate(page_boxes(plan.laid_out.document), start=1):
+        walk(page, number, page.content_box_y())
+    return found
+
+
+@pytest.fixture(scope="module")
+def sample_plans(sample_root: Path) -> dict[str, Plan]:
+    return {
+        language: typeset_issue(
+            load_issue(sample_root, SAMPLE_MONTH, language=None if language == "en" else language),
+            write=False,
+        )
+        for language in ("en", "ru")
+    }
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_engine_lays_the_blocks_out_where_the_plan_said(
+    sample_plans: dict[str, Plan], language: str
+) -> None:
+    plan = sample_plans[language]
+    ends = _ends(plan)
+    assert set(ends) == set(plan.predicted)
+    for block, (page, position) in plan.predicted.items():
+        assert ends[block][0] == page, block
+        assert abs(ends[block][1] - position) < 1.5, block
+    assert plan.laid_out.page_count == plan.predicted_pages
+
+
+def test_a_photo_shows_the_same_part_of_itself_in_every_language(
+    sample_plans: dict[str, Plan],
+) -> None:
+    english, russian = sample_plans["en"], sample_plans["ru"]
+    assert english.crops and english.crops == pytest.approx(russian.crops, rel=1e-6)
+    for block, choice in english.layout.choices.items():
+        assert [size.aspect for size in choice.photos] == pytest.approx(
+            [size.aspect for size in russian.layout.choices[block].photos], rel=1e-6
+        )
+
+
+def test_no_photo_is_cropped_past_its_limit(sample_plans: dict[str, Plan]) -> None:
+    for plan in sample_plans.values():
+        for choice in plan.layout.choices.values():
+            assert all(size.kept >= 0.6 - 1e-9 for size in choice.photos), choice
+
+
+def test_stories_without_photos_and_pull_quotes_are_composed(tmp_path: Path) -> None:
+    issue = make_issue(7, tmp_path / "project", quotes=True, photoless=True)
+    loaded = load_issue(issue.root, issue.month)
+    plan = typeset_issue(loaded, write=False)
+    stories = {block.id: block for block in loaded.issue.stories if isinstance(block, Story)}
+    choices = plan.layout.choices
+    members = {member for choice in choices.values() for member in choice.members}
+    for story in stories.values():
+        if story.id in members:
+            continue
+        choice = choices[story.id]
+        assert (choice.treatment == "text") == (not story.photos), story.id
+        assert len(choice.photos) == len(story.photos)
+    assert any(not story.photos for story in stories.values())
+    assert any(choice.quote for choice in choices.values())
+    assert plan.laid_out.page_count == plan.predicted_pages
