@@ -137,6 +137,7 @@ def flow(columns: Sequence[Any], top: float) -> list[Piece]:
     """
     children = [[child for child in column.children if _in_flow(child)] for column in columns]
     items: list[_Item] = []
+    ending: Any = None  # the last block of the last column with any
     for number, column in enumerate(columns):
         following = next((found for found in children[number + 1 :] if found), None)
         # The column's last block goes on at the top of the next one.
@@ -153,8 +154,12 @@ def flow(columns: Sequence[Any], top: float) -> list[Piece]:
         if items:
             previous = items[-1]
             if previous.edge is None:
-                # The lines of a block split between the columns follow on.
-                shift = previous.bottom - found[0].top
+                # The block split between the columns goes on: its lines
+                # follow on, or, where the break fell between two blocks
+                # inside it (two list items, say), the next stands after the
+                # one before with the margins between them.
+                gap, content = _seam(ending, children[number][0])
+                shift = previous.bottom + gap - (found[0].top if content is None else content)
             else:
                 # The first block of this column stands after the last one of
                 # the column before, their margins collapsed into the larger.
@@ -171,6 +176,7 @@ def flow(columns: Sequence[Any], top: float) -> list[Piece]:
             )
             for item in found
         )
+        ending = children[number][-1]
     if items:
         # The first column starts at ``top``, with any margin above its first line.
         items[0] = replace(items[0], top=top)
@@ -251,6 +257,62 @@ def _items(
                     end=edge + below if getattr(child, "children", None) else None,
                 )
         yield from found
+
+
+def _seam(before: Any, after: Any) -> tuple[float, float | None]:
+    """Return the space between the parts of one block split between two columns.
+
+    ``before`` is the block's part at the end of a column, ``after`` its part at
+    the top of the next (both from a layout where the column broke there).
+    Returns the space from the last content (a line, or a block laid out whole)
+    of ``before`` to the first of ``after`` in one flow, and where that first
+    content is (``None``: the break fell inside a paragraph).
+    """
+    while True:
+        last = _last_block(before)
+        first = _last_block(after, first=True)
+        if last is None or first is None:
+            return 0.0, None
+        if last.element is None or last.element is not first.element:
+            break
+        before, after = last, first
+    fixed_below, margin_below = _space(last, below=True)
+    fixed_above, margin_above = _space(first, below=False)
+    content = float(first.position_y) + fixed_above + margin_above
+    return fixed_below + fixed_above + max(margin_below, margin_above), content
+
+
+def _last_block(box: Any, *, first: bool = False) -> Any:
+    """Return the last (or first) in-flow child of ``box`` if it is a block, else ``None``."""
+    if _atomic(box):
+        return None
+    children = [child for child in box.children if _in_flow(child)]
+    if not children or type(children[0]).__name__ == "LineBox":
+        return None
+    return children[0] if first else children[-1]
+
+
+def _space(box: Any, *, below: bool) -> tuple[float, float]:
+    """Return the space between ``box``'s margin edge and its content below (or above) it.
+
+    As a part that does not collapse (padding, borders, margins inside those)
+    and the margin that collapses with the next block's.
+    """
+    side = "bottom" if below else "top"
+    margin = max(0.0, float(getattr(box, f"margin_{side}")))
+    inner = _last_block(box, first=not below)
+    if inner is None:
+        if _atomic(box):
+            return 0.0, margin
+        padding = float(getattr(box, f"padding_{side}")) + float(
+            getattr(box, f"border_{side}_width")
+        )
+        return padding, margin
+    fixed, collapsing = _space(inner, below=below)
+    padding = float(getattr(box, f"padding_{side}")) + float(getattr(box, f"border_{side}_width"))
+    if padding:
+        return fixed + collapsing + padding, margin
+    return fixed, max(collapsing, margin)
 
 
 def _in_flow(box: Any) -> bool:
