@@ -132,8 +132,10 @@ def flow(columns: Sequence[Any], top: float) -> list[Piece]:
     """Return the pieces of the laid-out ``columns`` as one flow, from ``top``.
 
     Each column after the first continues the flow where the one before it
-    ended; a paragraph split between two columns is one paragraph again.
-    ``top`` is where the columns start on the page.
+    ended; a paragraph split between two columns is one paragraph again, and
+    two blocks inside one that the columns split between them (two list
+    items) keep the margins between them. ``top`` is where the columns start
+    on the page.
     """
     children = [[child for child in column.children if _in_flow(child)] for column in columns]
     items: list[_Item] = []
