@@ -8,7 +8,7 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -171,6 +171,13 @@ def watch(
     # Ctrl-C is how watching ends, not a failure: it stops watching once the
     # build under way (if any) is written, so that no PDF is left half done.
     # A second Ctrl-C interrupts at once.
+    with _first_interrupt() as stop, contextlib.suppress(KeyboardInterrupt):
+        watch_issue(watcher, _report_rebuild, stop=stop)
+
+
+@contextlib.contextmanager
+def _first_interrupt() -> Iterator[threading.Event]:
+    """Yield an event that the first Ctrl-C sets; a second one interrupts at once."""
     stop = threading.Event()
 
     def interrupted(signum: int, frame: object) -> None:
@@ -179,8 +186,7 @@ def watch(
 
     previous = signal.signal(signal.SIGINT, interrupted)
     try:
-        with contextlib.suppress(KeyboardInterrupt):
-            watch_issue(watcher, _report_rebuild, stop=stop)
+        yield stop
     finally:
         signal.signal(signal.SIGINT, previous)
 
@@ -575,41 +581,35 @@ def send(
         raise typer.Exit(2)
     mode: Mode = "dry-run" if dry_run else "test" if test else "send"
     show = _SendBar() if sys.stderr.isatty() else _send_lines
-    stop = threading.Event()
-
-    def interrupted(signum: int, frame: object) -> None:
-        # The message under way is finished and logged; a second Ctrl-C stops at once.
-        stop.set()
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-
-    previous = signal.signal(signal.SIGINT, interrupted)
-    try:
-        report = send_issue(
-            root,
-            month,
-            (out or root / "out").resolve(),
-            mode=mode,
-            test_address=test,
-            group=group,
-            partners_file=partners.resolve() if partners else None,
-            resend=resend,
-            progress=show,
-            stop=stop,
-        )
-    except BulletinError as error:
-        raise _fail(error, outcome="nothing was sent") from None
-    except KeyboardInterrupt:
-        # The second Ctrl-C: the message under way may or may not have gone; the log
-        # holds every one the server accepted, so a rerun sends the rest.
-        typer.echo(
-            "\nstopped at once: run the same command again to send to the partners not reached yet",
-            err=True,
-        )
-        raise typer.Exit(130) from None
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        if isinstance(show, _SendBar):
-            show.close()
+    # The message under way is finished and logged; a second Ctrl-C stops at once.
+    with _first_interrupt() as stop:
+        try:
+            report = send_issue(
+                root,
+                month,
+                (out or root / "out").resolve(),
+                mode=mode,
+                test_address=test,
+                group=group,
+                partners_file=partners.resolve() if partners else None,
+                resend=resend,
+                progress=show,
+                stop=stop,
+            )
+        except BulletinError as error:
+            raise _fail(error, outcome="nothing was sent") from None
+        except KeyboardInterrupt:
+            # The second Ctrl-C: the message under way may or may not have gone; the log
+            # holds every one the server accepted, so a rerun sends the rest.
+            typer.echo(
+                "\nstopped at once: run the same command again to send to the partners "
+                "not reached yet",
+                err=True,
+            )
+            raise typer.Exit(130) from None
+        finally:
+            if isinstance(show, _SendBar):
+                show.close()
     _report_send(report)
     if not report.complete:
         raise typer.Exit(1)
