@@ -204,11 +204,11 @@ def test_the_layout_crops_lead_photos_around_their_subject(
     generated_issue: GeneratedIssue, language: str | None
 ) -> None:
     loaded = load_issue(generated_issue.root, generated_issue.month, language=language)
-    document = typeset_issue(loaded, write=False).document
+    document = typeset_issue(loaded, write=False).laid_out.document
     leads = {
         Path(block.photos[0].file): block.photos[0]
         for block in loaded.issue.stories
-        if isinstance(block, Story)
+        if isinstance(block, Story) and block.photos
     }
 
     placements = measure_placements(document, {path.as_uri(): path for path in leads})
