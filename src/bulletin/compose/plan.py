@@ -420,6 +420,7 @@ def _holes(found: Paginated, blocks: Sequence[Story | Stats], front: Front) -> t
                 front.first_page + found.closing_page + 1,
                 found.closing / PX_PER_MM,
                 blocks[found.steps[-1].index].id,
+                closing=True,
             )
         )
     return tuple(holes)

@@ -117,6 +117,8 @@ class Hole:
     """Its height across the text width (mm)."""
     after: str
     """The id of the block before it."""
+    closing: bool = False
+    """Whether it is the room left above the closing block, on the last page."""
 
 
 @dataclass(frozen=True)

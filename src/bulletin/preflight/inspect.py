@@ -2,7 +2,8 @@
 
 After validation, the manifests are read for what no schema catches (characters
 the fonts lack, typing slips, malformed links), then the issue is laid out as the
-build lays it out and the layout is inspected (pages, overflow, photo resolution).
+build lays it out and the layout is inspected (pages, overflow, photo resolution,
+and its composition: holes, crops, photos away from their text).
 Preflight reports; it never rewrites the author's text.
 
 An *error* would show in print: an empty box for a missing glyph, text running
@@ -17,6 +18,7 @@ from pathlib import Path
 from bulletin.errors import BulletinError
 from bulletin.manifest.load import LoadedIssue, load_issue
 from bulletin.photos.check import PhotoInfo, check_photos, photo_unusable
+from bulletin.preflight.composition import check_crops, check_holes, check_photo_pages
 from bulletin.preflight.glyphs import check_glyphs, cross_check_glyphs
 from bulletin.preflight.layout import LayoutScan, draw
 from bulletin.preflight.links import check_links
@@ -85,7 +87,8 @@ def _inspect_layout(
     """
     from bulletin.build import typeset_issue
 
-    document = typeset_issue(issue.loaded, write=False).laid_out.document
+    plan = typeset_issue(issue.loaded, write=False)
+    document = plan.laid_out.document
     layout = LayoutScan(issue, document)
     findings = [
         *check_budget(issue, layout.pages),
@@ -93,5 +96,8 @@ def _inspect_layout(
         *report_overflows(issue, layout.overflows),
         *check_resolution(issue, photos, layout.images),
         *cross_check_glyphs(issue, draw(issue, document), missing),
+        *check_holes(issue, plan),
+        *check_crops(issue, document),
+        *check_photo_pages(issue, document),
     ]
     return findings, len(layout.pages)

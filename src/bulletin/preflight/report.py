@@ -10,7 +10,7 @@ from bulletin.errors import BulletinError, Problem
 Severity = Literal["error", "warning"]
 Depth = Literal["validation", "manifests", "layout"]
 """How far to check: validate only, also read the manifests, or also lay the issue out."""
-CHECKS = ("glyphs", "pages", "overflow", "photos", "text", "links")
+CHECKS = ("glyphs", "pages", "overflow", "photos", "composition", "text", "links")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,97 @@
+"""Preflight of the composition: holes the plan leaves, crops past their limit."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bulletin.build import _typesetter, typeset_issue
+from bulletin.compose.shapes import PhotoSize
+from bulletin.html.layout import render_html
+from bulletin.manifest.load import load_issue
+from bulletin.preflight.composition import check_crops, check_photo_pages
+from bulletin.preflight.inspect import inspect_issue
+from bulletin.preflight.source import IssueText
+from conftest import SAMPLE, SAMPLE_MONTH, copy_sample
+
+ISSUE = f"issues/{SAMPLE_MONTH}/issue.yaml"
+
+
+def _shorten(project: Path, story: str) -> None:
+    """Keep only the first paragraph of ``story`` in the project's sample issue."""
+    manifest = project / ISSUE
+    data = yaml.safe_load(manifest.read_text())
+    for block in data["stories"]:
+        if block["id"] == story:
+            paragraphs = block["body"].split("\n\n")
+            assert len(paragraphs) > 1
+            block["body"] = paragraphs[0] + "\n"
+    manifest.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
+
+def test_hole_above_the_contacts_is_reported(tmp_path: Path) -> None:
+    # One story cut to its first paragraph: the composer sets the issue on five
+    # pages and the last one keeps room above the contacts it cannot fill.
+    project = copy_sample(tmp_path / "project")
+    _shorten(project, "migration-focal-points-retreat")
+    report = inspect_issue(project, SAMPLE_MONTH)
+    assert report.pages == 5
+    assert [str(finding) for finding in report.findings] == [
+        f"{ISSUE}:181:3: warning: stories[6]: page 5: 74 mm across the page (133 cm²) stay "
+        'empty above the contacts, after "Returned migrants rate their reintegration '
+        'sessions" — lengthen the stories by about 16 lines a column, or add a photo, '
+        "a pull quote or a short story"
+    ]
+    assert [(f.check, f.story, f.severity) for f in report.findings] == [
+        ("composition", "reintegration-survey", "warning")
+    ]
+
+
+def test_sample_plan_leaves_only_holes_too_small_to_report() -> None:
+    plan = typeset_issue(load_issue(SAMPLE, SAMPLE_MONTH), write=False)
+    # The plan does leave room at a page's foot, under the 15 cm² a reader sees.
+    assert plan.holes
+    assert inspect_issue(SAMPLE, SAMPLE_MONTH).findings == ()
+
+
+@pytest.fixture(scope="module")
+def squeezed() -> tuple[IssueText, object]:
+    """The sample laid out with its first photo forced into a frame a third as tall."""
+    loaded = load_issue(SAMPLE, SAMPLE_MONTH)
+    plan = typeset_issue(loaded, write=False)
+    choice = plan.layout.choices["almaty-process"]
+    photo = choice.photos[0]
+    low = PhotoSize(photo.width_mm, photo.height_mm / 3, photo.aspect * 3, photo.kept / 3)
+    layout = dataclasses.replace(
+        plan.layout,
+        choices={
+            **plan.layout.choices,
+            "almaty-process": dataclasses.replace(choice, photos=(low,)),
+        },
+    )
+    html = render_html(loaded, plan=layout, pages=plan.pages)
+    document = _typesetter(loaded).render_pdf(html, write=False).document
+    return IssueText(loaded), document
+
+
+def test_photo_cropped_past_its_limit_is_reported(squeezed: tuple[IssueText, object]) -> None:
+    # The composer never crops past the limit, so the frame is forced here; the
+    # check measures what the engine paints in it.
+    issue, document = squeezed
+    assert [str(finding) for finding in check_crops(issue, document)] == [
+        f"{ISSUE}:14:15: warning: stories[0].photos[0].file: photo "
+        '"photos/istanbul-2021-05-26.jpg" shows only 34% of itself on page 1: a crop keeps '
+        "at least 60% — give the story a photo closer to the shape of its frame, or "
+        "another photo"
+    ]
+
+
+def test_sample_crops_keep_their_limit() -> None:
+    loaded = load_issue(SAMPLE, SAMPLE_MONTH)
+    document = typeset_issue(loaded, write=False).laid_out.document
+    issue = IssueText(loaded)
+    assert list(check_crops(issue, document)) == []
+    assert list(check_photo_pages(issue, document)) == []
