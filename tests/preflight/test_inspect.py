@@ -48,7 +48,7 @@ def test_sample_passes_without_errors_or_warnings(sample_report: Report) -> None
         "\n"
         "No problems found: every character has a glyph, the issue keeps to its page "
         "budget, nothing runs out of its column, every photo prints at 200 ppi or more, "
-        "and the text and links look clean."
+        "no page leaves a hole, and the text and links look clean."
     )
     assert format_report(sample_report, as_json=True) == "[]"
 

@@ -32,8 +32,11 @@ LINE_MM = 13.2 * 25.4 / 72
 def check_holes(issue: IssueText, plan: Plan) -> Iterator[Finding]:
     """Yield a finding for each hole the plan leaves: where, how large, after what, what to do."""
     pages = page_boxes(plan.laid_out.document)
+    # Over the page budget, the stories must be shortened (the budget check says
+    # so): room left on the last page is no reason to lengthen them.
+    over_budget = len(pages) > issue.loaded.publication.page_budget
     for hole in plan.holes:
-        if hole.after not in issue.index or not pages:
+        if hole.after not in issue.index or not pages or (hole.closing and over_budget):
             continue
         width_mm = pages[min(hole.page, len(pages)) - 1].width / PX_PER_MM
         area = hole.height_mm * width_mm / 100

@@ -63,8 +63,8 @@ def _summary(report: Report) -> list[str]:
             "every character has a glyph, and the text and links look clean"
             if report.depth == "manifests"
             else "every character has a glyph, the issue keeps to its page budget, nothing "
-            f"runs out of its column, every photo prints at {PRINT_PPI} ppi or more, and the "
-            "text and links look clean"
+            f"runs out of its column, every photo prints at {PRINT_PPI} ppi or more, no page "
+            "leaves a hole, and the text and links look clean"
         )
         return [f"No problems found: {checked}."]
     counts = f"{_count(report.errors, 'error')}, {_count(report.warnings, 'warning')}"
