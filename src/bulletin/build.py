@@ -151,7 +151,7 @@ def build_issue(
     cache_dir = out / ".cache"
     if cache_dir.is_dir():  # what an earlier build, killed while writing, left
         remove_stale_temporaries(cache_dir)
-    typesetter = _typesetter(source, cache_dir, session)
+    typesetter = issue_typesetter(source, cache_dir, session)
     made: list[tuple[str, Edition, _Typeset]] = []
     notes: list[tuple[Path, str]] = []
     crops = session.crops.get(month) if session else None
@@ -282,7 +282,7 @@ def typeset_issue(loaded: LoadedIssue, *, write: bool = True) -> Plan:
     The original photos are placed; without ``write`` the final layout is
     not drawn (the plan's ``laid_out.data`` is empty).
     """
-    typesetter = _typesetter(loaded)
+    typesetter = issue_typesetter(loaded)
     photos = check_photos(loaded)
     crops = None
     main = load_issue(loaded.root, loaded.issue.month)
@@ -328,9 +328,10 @@ def _plan(
     return plan, notes
 
 
-def _typesetter(
+def issue_typesetter(
     loaded: LoadedIssue, cache_dir: Path | None = None, session: Session | None = None
 ) -> Typesetter:
+    """Return the typesetter of ``loaded``'s layout, fonts and folders (the session's, if kept)."""
     layout_dir = layout_folder(loaded)
     folders = [loaded.issue_dir, layout_dir, loaded.root / "issues"]
     if cache_dir:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bulletin.build import _typesetter, typeset_issue
+from bulletin.build import issue_typesetter, typeset_issue
 from bulletin.compose.shapes import PhotoSize
 from bulletin.html.layout import render_html
 from bulletin.manifest.load import load_issue
@@ -73,7 +73,7 @@ def squeezed() -> tuple[IssueText, object]:
         },
     )
     html = render_html(loaded, plan=layout, pages=plan.pages)
-    document = _typesetter(loaded).render_pdf(html, write=False).document
+    document = issue_typesetter(loaded).render_pdf(html, write=False).document
     return IssueText(loaded), document
 
 
