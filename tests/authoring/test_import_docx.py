@@ -21,11 +21,11 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # Where the model requires a photo, a story imported without one says so.
 PHOTO_REQUIRED = Story.model_fields["photos"].is_required()
 AND_A_PHOTO = " and a photo" if PHOTO_REQUIRED else ""
-# Where a story may go without one, a new issue's examples hold one more (7 lines).
-SHIFT = 0 if PHOTO_REQUIRED else 7
+# Where a story may go without one, a new issue's examples hold one more (8 lines).
+SHIFT = 0 if PHOTO_REQUIRED else 8
 PHOTOS_MISSING = (
     [
-        f"  issues/2021-06/issue.yaml:{74 + SHIFT}:5: stories[0].photos: required "
+        f"  issues/2021-06/issue.yaml:{83 + SHIFT}:5: stories[0].photos: required "
         "field 'photos' is "
         "missing: add it (One or more photos; the first is the lead photo across the text width)"
     ]
@@ -102,16 +102,16 @@ def test_a_word_story_in_a_new_month(july: Path, tmp_path: Path) -> None:
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout.splitlines() == [
         "Imported “Mobile clinics reach 1,240 migrants in G‘ijduvon” from story.docx as story 1 "
-        f"(mobile-clinics-reach-1240-migrants-in), issues/2021-06/issue.yaml:{74 + SHIFT}.",
+        f"(mobile-clinics-reach-1240-migrants-in), issues/2021-06/issue.yaml:{83 + SHIFT}.",
         "  issues/2021-06/photos/mobile-clinics-reach-1240-migrants-in-1.jpg: 1600 × 1200 px, "
         "with its alt text",
         "  issues/2021-06/photos/mobile-clinics-reach-1240-migrants-in-2.png: 800 × 1000 px, "
         "with its alt text",
         "To fill in (bulletin check names them too):",
-        f"  issues/2021-06/issue.yaml:{94 + SHIFT}:9: stories[0].photos[0].credit: "
+        f"  issues/2021-06/issue.yaml:{103 + SHIFT}:9: stories[0].photos[0].credit: "
         "required field 'credit' "
         "is missing: add it (The photo credit printed under the photo)",
-        f"  issues/2021-06/issue.yaml:{102 + SHIFT}:9: stories[0].photos[1].credit: "
+        f"  issues/2021-06/issue.yaml:{111 + SHIFT}:9: stories[0].photos[1].credit: "
         "required field 'credit' "
         "is missing: add it (The photo credit printed under the photo)",
         "Note: issue.ru.yaml has no Russian text for it yet: bulletin translate 2021-06 "
@@ -120,7 +120,7 @@ def test_a_word_story_in_a_new_month(july: Path, tmp_path: Path) -> None:
     after = manifest.read_text(encoding="utf-8")
     # The new month's commented examples stay, and the story comes after them.
     assert after == before + "\n" + STORY
-    assert after.splitlines()[73 + SHIFT] == "  - id: mobile-clinics-reach-1240-migrants-in"
+    assert after.splitlines()[82 + SHIFT] == "  - id: mobile-clinics-reach-1240-migrants-in"
     photos = manifest.parent / "photos"
     with Image.open(photos / "mobile-clinics-reach-1240-migrants-in-1.jpg") as lead:
         assert (lead.format, lead.size) == ("JPEG", (1600, 1200))
@@ -133,10 +133,10 @@ def test_check_then_asks_for_the_credits(july: Path, tmp_path: Path) -> None:
     result = _run("check", "2021-06", "--quick", "--root", july)
     errors = [line.strip() for line in result.stdout.splitlines() if ": error: " in line]
     assert errors == [
-        f"issues/2021-06/issue.yaml:{94 + SHIFT}:9: error: "
+        f"issues/2021-06/issue.yaml:{103 + SHIFT}:9: error: "
         "stories[0].photos[0].credit: required field "
         "'credit' is missing: add it (The photo credit printed under the photo)",
-        f"issues/2021-06/issue.yaml:{102 + SHIFT}:9: error: "
+        f"issues/2021-06/issue.yaml:{111 + SHIFT}:9: error: "
         "stories[0].photos[1].credit: required field "
         "'credit' is missing: add it (The photo credit printed under the photo)",
     ]
@@ -203,7 +203,7 @@ def test_a_second_import_gets_its_own_id_and_photo_names(july: Path, tmp_path: P
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[:3] == [
         "Imported “Mobile clinics reach 1,240 migrants in G‘ijduvon” from story.docx as story 2 "
-        f"(mobile-clinics-reach-1240-migrants-in-2), issues/2021-06/issue.yaml:{110 + SHIFT}.",
+        f"(mobile-clinics-reach-1240-migrants-in-2), issues/2021-06/issue.yaml:{119 + SHIFT}.",
         "  issues/2021-06/photos/mobile-clinics-reach-1240-migrants-in-2-1.jpg: 1600 × 1200 "
         "px, with its alt text",
         "  issues/2021-06/photos/mobile-clinics-reach-1240-migrants-in-2-2.png: 800 × 1000 px, "
@@ -226,12 +226,12 @@ def test_a_plain_document(july: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "Imported “Almaty hosts a job fair for returning migrants” from fair.docx as story 1 "
-        f"(almaty-hosts-a-job-fair-for), issues/2021-06/issue.yaml:{74 + SHIFT}.",
+        f"(almaty-hosts-a-job-fair-for), issues/2021-06/issue.yaml:{83 + SHIFT}.",
         "Note: no paragraph is styled Title or Heading 1: the first paragraph became the title.",
         "Note: the link on 'the list' went to 'file:///C:/Users/officer/fair.xlsx', which readers "
         "cannot open: it is plain text now.",
         "To fill in (bulletin check names them too):",
-        f"  issues/2021-06/issue.yaml:{74 + SHIFT}:5: stories[0].kicker: required "
+        f"  issues/2021-06/issue.yaml:{83 + SHIFT}:5: stories[0].kicker: required "
         "field 'kicker' is "
         'missing: add it (Section label above the headline ("Direct assistance"))',
         *PHOTOS_MISSING,
@@ -261,12 +261,12 @@ def test_photo_without_alt_text_and_cyrillic_title(july: Path, tmp_path: Path) -
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[:2] == [
         "Imported “Горячая линия 1414: ответы мигрантам” from hotline.docx as story 1 "
-        f"(goryachaya-liniya-1414-otvety-migrantam), issues/2021-06/issue.yaml:{74 + SHIFT}.",
+        f"(goryachaya-liniya-1414-otvety-migrantam), issues/2021-06/issue.yaml:{83 + SHIFT}.",
         "  issues/2021-06/photos/goryachaya-liniya-1414-otvety-migrantam-1.jpg: 1200 × 800 px, "
         "no alt text in the document",
     ]
     assert (
-        f"  issues/2021-06/issue.yaml:{80 + SHIFT}:9: stories[0].photos[0].alt: "
+        f"  issues/2021-06/issue.yaml:{89 + SHIFT}:9: stories[0].photos[0].alt: "
         "required field 'alt' is "
         "missing: add it (What the photo shows, for readers who cannot see it (screen readers, "
         "tagged PDF))"

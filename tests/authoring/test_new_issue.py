@@ -10,9 +10,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner, Result
 
+from bulletin.authoring.translate import digest
 from bulletin.cli import app
 from bulletin.manifest.load import load_issue
-from bulletin.model.issue import IssueTranslation, Story
+from bulletin.model.issue import Focus, IssueTranslation, Story
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -80,11 +81,11 @@ def test_the_examples_are_valid_once_uncommented(may_latest: Path) -> None:
     result = _run("check", "2021-06", "--quick", "--root", may_latest)
     errors = [line.strip() for line in result.stdout.splitlines() if "error:" in line]
     assert errors == [
-        "issues/2021-06/issue.yaml:28:15: error: stories[0].photos[0].file: photo "
+        "issues/2021-06/issue.yaml:33:15: error: stories[0].photos[0].file: photo "
         "'photos/lead-photo.jpg' does not exist in the issue folder",
-        "issues/2021-06/issue.yaml:35:15: error: stories[0].photos[1].file: photo "
+        "issues/2021-06/issue.yaml:43:15: error: stories[0].photos[1].file: photo "
         "'photos/second-photo.jpg' does not exist in the issue folder",
-        "issues/2021-06/issue.yaml:52:15: error: stories[1].photos[0].file: photo "
+        "issues/2021-06/issue.yaml:63:15: error: stories[1].photos[0].file: photo "
         "'photos/short-story.jpg' does not exist in the issue folder",
     ]
     photos = manifest.parent / "photos"
@@ -102,6 +103,21 @@ def test_the_examples_are_valid_once_uncommented(may_latest: Path) -> None:
         "in-figures",
     ]
     assert issue.number == 6 and issue.published is False
+    # Every optional field the examples show is read as the composer takes it.
+    story = issue.stories[0]
+    assert isinstance(story, Story)
+    assert story.quote == "The sessions gave me the courage to start again."
+    assert [photo.focus for photo in story.photos] == [Focus(x=50, y=30), None]
+    assert story.layout.columns == 3
+    # The translation file gets a place for each text, the pull quote's too.
+    assert _run("translate", "2021-06", "--language", "ru", "--root", may_latest).exit_code == 0
+    translation = (manifest.parent / "issue.ru.yaml").read_text(encoding="utf-8")
+    lines = translation.splitlines()
+    at = lines.index("    quote:")
+    assert lines[at - 1 : at + 1] == [
+        f"    # en {digest(story.quote)}: The sessions gave me the courage to start again.",
+        "    quote:",
+    ]
 
 
 def test_an_existing_issue_is_never_overwritten(project: Path) -> None:

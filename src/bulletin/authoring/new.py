@@ -206,7 +206,8 @@ def _examples() -> str:
 
 _STATS_START = "  # A statistics call-out"
 _TEXT_ONLY = """\
-  # A story without a photo.
+  # A story without a photo. Short ones (170 words or fewer, no pull quote)
+  # may share a block of news in brief with the stories next to them.
   # - id: text-only-story
   #   kicker: In brief
   #   title: A story told in words alone
@@ -223,13 +224,18 @@ _EXAMPLES = """\
   # in, and put its photo in photos/. Then check the issue with
   #   bulletin check MONTH
 
-  # A story with photos. The first photo runs across the text width; any
-  # others are set in the text columns.
+  # A story with photos. bulletin sets it as the pages need: a photo across
+  # the columns, a photo beside the text, or a pair or small grid of photos,
+  # over two or three columns; it sizes and crops the photos (keeping at least
+  # 60 % of each) to leave no holes in the pages.
   # - id: story-with-photos
   #   kicker: Direct assistance
   #   title: The headline, on one line of the manifest
-  #   # The standfirst and a photo's caption may be left out.
+  #   # The standfirst, the pull quote and a photo's caption and focus may be left out.
   #   standfirst: One or two sentences that sum the story up.
+  #   # A pull quote: a sentence of the story, set large inside its columns,
+  #   # written without quote marks (the layout adds the language's own).
+  #   quote: The sessions gave me the courage to start again.
   #   body: |
   #     The text in Markdown. Paragraphs are separated by a blank line, with
   #     *emphasis*, **strong** words and [links](https://www.iom.int).
@@ -242,6 +248,9 @@ _EXAMPLES = """\
   #     - file: photos/lead-photo.jpg
   #       alt: What the photo shows, for readers who cannot see it
   #       caption: A caption, printed before the credit.
+  #       # Where the subject is, in percent from the top left: it stays in view
+  #       # however the photo is cropped. Left out, bulletin looks for faces.
+  #       focus: {x: 50, y: 30}
   #       credit:
   #         by: IOM
   #         place: Tashkent
@@ -254,11 +263,14 @@ _EXAMPLES = """\
   #         # Only the month known: the month in quotes.
   #         date: "MONTH"
   #   layout:
-  #     columns: 2    # 1, 2 or 3 text columns
+  #     # A wish, kept unless another count closes a hole: 2 or 3 text
+  #     # columns (1 is set as 2). Left out, bulletin chooses.
+  #     columns: 3
 
-  # A short story with one photo, in one column.
+  # A short story with one photo: across the columns or, if the photo is
+  # no wider than 3:2 (portrait, square), beside the text.
   # - id: short-story
-  #   kicker: News in brief
+  #   kicker: Partnerships
   #   title: A short story
   #   body: |
   #     One paragraph of text.
@@ -269,8 +281,6 @@ _EXAMPLES = """\
   #         by: IOM
   #         place: Almaty
   #         date: "MONTH"
-  #   layout:
-  #     columns: 1
 
   # A statistics call-out: a short text and one to six large figures.
   # - kind: stats
