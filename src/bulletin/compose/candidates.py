@@ -38,6 +38,8 @@ FEATURE_ASPECT = 1.25
 BRIEF_WORDS = 170
 # Photo heights the plan tries, this far apart (mm).
 SIZE_STEP_MM = 5.0
+# Scales this close (relatively) are one: the rounding of the shapes a photo is held to.
+SCALE_TOLERANCE = 1e-9
 
 ARRANGEMENTS: dict[int, tuple[tuple[tuple[int, ...], ...], ...]] = {
     1: (((0,),),),
@@ -167,13 +169,83 @@ def arrangements(story: Story, limits: Mapping[Path, Limits]) -> list[tuple[tupl
     }
     # Every photo at least two grid columns wide, or it reads as a stamp.
     found = [arrangement for arrangement in every if narrowest[arrangement] >= MIN_PHOTO_WIDTH_MM]
-    return found or [max(every, key=narrowest.__getitem__)]
+    found = found or [max(every, key=narrowest.__getitem__)]
+    photo_limits = [limits[Path(photo.file)] for photo in story.photos]
+    if count == 1 or any(_scales(rows, photo_limits) is not None for rows in found):
+        return found
+    # No row split of the usual ones holds the photos within their crops at
+    # one scale (a portrait beside panoramas, or the shapes another language
+    # chose): every split whose rows each hold theirs, the widest first.
+    splits = [rows for rows in _splits(count) if _row_scales(rows, photo_limits) is not None]
+    splits.sort(key=lambda rows: -min(size.width_mm for size in _row_sizes(rows, aspects, 1.0)))
+    wide = [rows for rows in splits if _narrowest(rows, aspects) >= MIN_PHOTO_WIDTH_MM]
+    return wide or splits[:1]
+
+
+def _narrowest(rows: tuple[tuple[int, ...], ...], aspects: Sequence[float]) -> float:
+    """Return the width of the narrowest photo of ``rows`` at their natural height (mm)."""
+    return min(size.width_mm for size in _row_sizes(rows, aspects, 1.0))
+
+
+def _splits(count: int) -> list[tuple[tuple[int, ...], ...]]:
+    """Return every way of setting ``count`` photos in rows, in their order."""
+    found = []
+    for cuts in range(2 ** (count - 1)):
+        rows, row = [], [0]
+        for index in range(1, count):
+            if cuts >> (index - 1) & 1:
+                rows.append(tuple(row))
+                row = []
+            row.append(index)
+        rows.append(tuple(row))
+        found.append(tuple(rows))
+    return found
+
+
+def _row_scales(
+    rows: tuple[tuple[int, ...], ...], limits: Sequence[Limits]
+) -> list[tuple[float, float]] | None:
+    """Return the scales each row may be set at within its photos' crops, or None if one may not.
+
+    A scale is of the row's natural height (see ``_row_sizes``); a row is
+    also kept between MIN_ROW_MM and MAX_ROW_MM tall, and a photo alone
+    across the width at least MIN_FEATURE_MM.
+    """
+    aspects = [limit.aspect for limit in limits]
+    natural = _row_sizes(rows, aspects, 1.0)
+    found = []
+    for row in rows:
+        bases = _bases(row, aspects)
+        height = natural[row[0]].height_mm
+        low = max(max(bases[i] / limits[i].high for i in row), MIN_ROW_MM / height)
+        high = min(min(bases[i] / limits[i].low for i in row), MAX_ROW_MM / height)
+        if len(rows) == 1 and len(row) == 1:
+            low = max(low, MIN_FEATURE_MM / height)
+        if low > high * (1 + SCALE_TOLERANCE):
+            return None
+        found.append((low, max(low, high)))
+    return found
+
+
+def _scales(
+    rows: tuple[tuple[int, ...], ...], limits: Sequence[Limits]
+) -> tuple[float, float] | None:
+    """Return the scales all ``rows`` may be set at together, or None if there is none."""
+    each = _row_scales(rows, limits)
+    if each is None:
+        return None
+    low, high = max(low for low, _ in each), min(high for _, high in each)
+    return (low, max(low, high)) if low <= high * (1 + SCALE_TOLERANCE) else None
 
 
 def _row_sizes(
-    rows: tuple[tuple[int, ...], ...], aspects: Sequence[float], scale: float
+    rows: tuple[tuple[int, ...], ...],
+    aspects: Sequence[float],
+    scale: float | Sequence[float],
 ) -> tuple[PhotoSize, ...]:
     """Return every photo's size when the rows are set at ``scale`` times their natural height.
+
+    ``scale`` is one for every row, or one for each.
 
     ``aspects`` are the photos' own shapes. In a row of several, each photo
     is given a shape between its own and the row's mean, within what it may
@@ -181,11 +253,12 @@ def _row_sizes(
     than set as a sliver.
     """
     sizes: dict[int, PhotoSize] = {}
-    for row in rows:
+    scales = [scale] * len(rows) if isinstance(scale, (int, float)) else list(scale)
+    for row, row_scale in zip(rows, scales, strict=True):
         bases = _bases(row, aspects)
         room = TEXT_WIDTH_MM - ROW_GAP_MM * (len(row) - 1)
         total = sum(bases.values())
-        height = room / total * scale
+        height = room / total * row_scale
         for index in row:
             width = room * bases[index] / total
             shown = width / height
@@ -220,6 +293,8 @@ class Option:
     """Each photo's size."""
     kept: float
     """The least share of a photo's area shown."""
+    rows_height: float = 0.0
+    """The photo rows' heights together (px); 0 without rows."""
 
 
 def story_shapes(
@@ -306,23 +381,51 @@ def options(shape: Shape, limits: Sequence[Limits]) -> list[Option]:
     if not shape.rows:
         return [Option(shape, 0.0, (), 1.0)]
     aspects = [limit.aspect for limit in limits]
-    bases = {i: b for row in shape.rows for i, b in _bases(row.photos, aspects).items()}
-    # The rows scale together: each photo's shown shape is its base over the scale.
-    low_scale = max(bases[i] / limits[i].high for row in shape.rows for i in row.photos)
-    high_scale = min(bases[i] / limits[i].low for row in shape.rows for i in row.photos)
-    low_scale = max(low_scale, max(MIN_ROW_MM * PX_PER_MM / row.height for row in shape.rows))
-    high_scale = min(high_scale, min(MAX_ROW_MM * PX_PER_MM / row.height for row in shape.rows))
-    if len(shape.rows) == 1 and len(shape.rows[0].photos) == 1:
-        low_scale = max(low_scale, MIN_FEATURE_MM * PX_PER_MM / shape.rows[0].height)
-    if low_scale > high_scale:
-        return []
+    arrangement = tuple(row.photos for row in shape.rows)
+    ranges = []
+    for row in shape.rows:
+        bases = _bases(row.photos, aspects)
+        # Each photo's shown shape is its base over the row's scale.
+        low = max(bases[i] / limits[i].high for i in row.photos)
+        high = min(bases[i] / limits[i].low for i in row.photos)
+        low = max(low, MIN_ROW_MM * PX_PER_MM / row.height)
+        high = min(high, MAX_ROW_MM * PX_PER_MM / row.height)
+        if len(shape.rows) == 1 and len(row.photos) == 1:
+            low = max(low, MIN_FEATURE_MM * PX_PER_MM / row.height)
+        if low > high * (1 + SCALE_TOLERANCE):
+            return []
+        # Held to one shape (another language's crops), the photos' limits give
+        # one scale each, equal but for rounding: that one scale.
+        ranges.append((low, max(low, high)))
+    low_scale = max(low for low, _ in ranges)
+    high_scale = min(high for _, high in ranges)
     first = shape.rows[0].height / PX_PER_MM
     found = []
+    if low_scale <= high_scale * (1 + SCALE_TOLERANCE):
+        # The rows scale together.
+        high_scale = max(low_scale, high_scale)
+        for height in _steps(first * low_scale, first * high_scale, first):
+            scale = height / first
+            sizes = _row_sizes(arrangement, aspects, scale)
+            photo = height * PX_PER_MM
+            rows_height = sum(row.height * (photo / shape.rows[0].height) for row in shape.rows)
+            kept = min(size.kept for size in sizes)
+            found.append(Option(shape, photo, sizes, kept, rows_height))
+        return found
+    # No one scale holds every row's photos within their crops: each row is
+    # kept within its own, as near the scale of the others as it may be.
+    low_scale = min(low for low, _ in ranges)
+    high_scale = max(high for _, high in ranges)
+    seen = set()
     for height in _steps(first * low_scale, first * high_scale, first):
-        scale = height / first
-        arrangement = tuple(row.photos for row in shape.rows)
-        sizes = _row_sizes(arrangement, aspects, scale)
-        found.append(Option(shape, height * PX_PER_MM, sizes, min(size.kept for size in sizes)))
+        scales = [min(max(height / first, low), high) for low, high in ranges]
+        if tuple(scales) in seen:
+            continue
+        seen.add(tuple(scales))
+        sizes = _row_sizes(arrangement, aspects, scales)
+        rows_height = sum(row.height * scale for row, scale in zip(shape.rows, scales, strict=True))
+        kept = min(size.kept for size in sizes)
+        found.append(Option(shape, shape.rows[0].height * scales[0], sizes, kept, rows_height))
     return found
 
 

@@ -39,6 +39,7 @@ from bulletin.compose.paginate import (
 )
 from bulletin.compose.shapes import PX_PER_MM, Choice, Hole, Layout, PhotoSize
 from bulletin.engine.balance import Piece
+from bulletin.errors import PhotoError
 from bulletin.fingerprint import code_version
 from bulletin.html import contract
 from bulletin.html.layout import build_context, layout_folder, render_html
@@ -156,7 +157,7 @@ def plan_issue(
     limits = _limits(blocks, photos, crops or {})
     front = _measure_front(loaded, typesetter, pages, resources, measures, used)
     parts = _measure_parts(loaded, typesetter, front.page_width, limits, resources, measures, used)
-    candidates = _candidates(blocks, parts, limits)
+    candidates = _candidates(blocks, parts, limits, loaded)
     margin = candidates[0][0].margin if candidates and candidates[0] else 0.0
     found = paginate(_geometry(loaded, front, margin), candidates)
     predicted = _start_pages(found, blocks, front)
@@ -258,10 +259,23 @@ def _geometry(loaded: LoadedIssue, front: Front, margin: float) -> Geometry:
     )
 
 
+_UNHELD = (
+    "no treatment frames these photos with at least 60 % of each kept: a photo "
+    "narrower than about 1:4 or wider than about 6:1, or one far unlike the others "
+    "beside it, has no frame — crop it nearer 3:2 before adding it, or leave it out"
+)
+
+
 def _candidates(
-    blocks: Sequence[Story | Stats], parts: Mapping[str, Part], limits: Mapping[Path, Limits]
+    blocks: Sequence[Story | Stats],
+    parts: Mapping[str, Part],
+    limits: Mapping[Path, Limits],
+    loaded: LoadedIssue,
 ) -> list[list[Candidate]]:
-    """Return, for each block, the candidates that start with it."""
+    """Return, for each block, the candidates that start with it.
+
+    Raise PhotoError if no treatment holds a story's photos within their crops.
+    """
     found: list[list[Candidate]] = []
     for index, block in enumerate(blocks):
         here: list[Candidate] = []
@@ -274,13 +288,7 @@ def _candidates(
         photo_limits_ = [limits[Path(photo.file)] for photo in block.photos]
         shapes = story_shapes(block, parts, limits)
         if not any(options(shape, photo_limits_) for shape in shapes):
-            # No shape holds these photos within their crop limits (another
-            # language's crops, or photos too unlike for a row): crop further
-            # rather than leave the story out; check reports the crop.
-            photo_limits_ = [
-                Limits(limit.aspect, limit.aspect * 0.3, limit.aspect / 0.3)
-                for limit in photo_limits_
-            ]
+            raise PhotoError([loaded.problem(("stories", index, "photos"), _UNHELD)])
         for shape in shapes:
             pieces = [Piece(*piece) for piece in shape.flow]
             body = Body(pieces, shape.columns)
@@ -302,9 +310,7 @@ def _story_candidate(option: Option, body: Body, lead: bool, story: Story) -> Ca
     shape = option.shape
     preferred = preferred_columns(story)
     fixed = shape.fixed
-    if shape.rows:
-        scale = option.photo / shape.rows[0].height
-        fixed += sum(row.height * scale for row in shape.rows)
+    fixed += option.rows_height
     cost = CROP_COST * (1 - option.kept)
     if story.quote and not shape.quote:
         cost += QUOTE_LEFT_OUT_COST

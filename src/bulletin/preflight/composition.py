@@ -27,6 +27,8 @@ HOLE_CM2 = 15.0
 PX_PER_MM = 96 / 25.4
 LINE_MM = 13.2 * 25.4 / 72
 """The height of a line of body text (13.2 pt leading), in mm."""
+KEPT_ROUNDING = 1e-4
+"""How far the engine's rounding of a frame to its pixels moves the share of a photo shown."""
 
 
 def check_holes(issue: IssueText, plan: Plan) -> Iterator[Finding]:
@@ -68,7 +70,7 @@ def check_crops(issue: IssueText, document: Any) -> Iterator[Finding]:
     for placement in measure_placements(document, sources):
         left, top, right, bottom = placement.crop
         kept = (right - left) * (bottom - top)
-        if kept >= MIN_KEPT - 1e-6:
+        if kept >= MIN_KEPT - KEPT_ROUNDING:
             continue
         story, number = photos[placement.source]
         shown = _shown(issue, placement.source)
