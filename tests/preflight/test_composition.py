@@ -1,4 +1,4 @@
-"""Preflight of the composition: holes the plan leaves, crops past their limit."""
+"""Preflight of the composition: holes the plan leaves, crops past their limit, photos astray."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from bulletin.build import issue_typesetter, typeset_issue
 from bulletin.compose.shapes import PhotoSize
 from bulletin.html.layout import render_html
 from bulletin.manifest.load import load_issue
-from bulletin.preflight.composition import check_crops, check_photo_pages
+from bulletin.model.issue import Story
+from bulletin.preflight.composition import check_crops, check_holes, check_photo_pages
 from bulletin.preflight.inspect import inspect_issue
 from bulletin.preflight.source import IssueText
 from conftest import SAMPLE, SAMPLE_MONTH, copy_sample
+from generated import make_issue
 
 ISSUE = f"issues/{SAMPLE_MONTH}/issue.yaml"
 
@@ -113,3 +115,53 @@ def test_room_on_the_last_page_is_not_reported_over_the_budget(tmp_path: Path) -
         "issues/publication.yaml:11:14: error: page_budget: the issue takes 5 pages but the "
         "budget is 4: the contacts runs onto page 5 — shorten stories, or raise page_budget",
     ]
+
+
+def test_a_hole_at_a_page_foot_is_reported(tmp_path: Path) -> None:
+    # Generated issue 11: page 4 ends 44 mm short, for the next story's head
+    # and first lines need more room than that; the check names both stories.
+    issue = make_issue(11, tmp_path / "project")
+    loaded = load_issue(issue.root, issue.month)
+    plan = typeset_issue(loaded, write=False)
+    assert [str(finding) for finding in check_holes(IssueText(loaded), plan)] == [
+        f"issues/{issue.month}/issue.yaml:45:3: warning: stories[2]: page 4: a hole 44 mm tall "
+        'across the page (79 cm²) at its foot, after "Mobile youth forum starts with '
+        'teachers": "Regional youth forum connects teachers" does not fit there and starts '
+        'on page 5 — lengthen "Mobile youth forum starts with teachers" by about 9 lines a '
+        "column, or give it a photo or a pull quote",
+        f"issues/{issue.month}/issue.yaml:140:3: warning: stories[4]: page 8: 147 mm across "
+        'the page (264 cm²) stay empty above the contacts, after "Mobile grant scheme '
+        'connects village health workers" — lengthen the stories by about 31 lines a column, '
+        "or add a photo, a pull quote or a short story",
+    ]
+
+
+def test_photos_away_from_their_text_are_reported(tmp_path: Path) -> None:
+    # Generated issue 2's story of four photos, forced into four rows across
+    # the width: taller together than a page, the first two stay on page 3
+    # with the headline and the text starts on page 4.
+    issue = make_issue(2, tmp_path / "project")
+    loaded = load_issue(issue.root, issue.month)
+    plan = typeset_issue(loaded, write=False)
+    story = loaded.issue.stories[1]
+    assert isinstance(story, Story) and len(story.photos) == 4
+    tall = tuple(PhotoSize(180.0, 110.0, 180 / 110, 0.9) for _ in story.photos)
+    choice = dataclasses.replace(
+        plan.layout.choices[story.id], treatment="group", photos=tall, rows=((0,), (1,), (2,), (3,))
+    )
+    layout = dataclasses.replace(plan.layout, choices={**plan.layout.choices, story.id: choice})
+    html = render_html(loaded, plan=layout, pages=plan.pages)
+    document = issue_typesetter(loaded).render_pdf(html, write=False).document
+    away = (
+        'of "Open school programme supports teachers" is on page 3, away from its text '
+        "(pages 4-5): the story's photos are taller together than a page takes — give the "
+        "story fewer photos, so that they and its first lines share a page"
+    )
+    assert [str(finding) for finding in check_photo_pages(IssueText(loaded), document)] == [
+        f"issues/{issue.month}/issue.yaml:37:11: warning: stories[1].photos[0].file: photo 1 "
+        + away,
+        f"issues/{issue.month}/issue.yaml:43:11: warning: stories[1].photos[1].file: photo 2 "
+        + away,
+    ]
+    # Laid out as planned, every photo shares a page with its text.
+    assert list(check_photo_pages(IssueText(loaded), plan.laid_out.document)) == []

@@ -53,11 +53,17 @@ def check_holes(issue: IssueText, plan: Plan) -> Iterator[Finding]:
                 f"about {lines} lines a column, or add a photo, a pull quote or a short story"
             )
         else:
+            position = issue.index[hole.after] + 1
+            following = (
+                f'"{issue.headings[position].title}"'
+                if position < len(issue.headings)
+                else "the next block"
+            )
             message = (
                 f"page {hole.page}: a hole {hole.height_mm:.0f} mm tall across the page "
-                f'({area:.0f} cm²) at its foot, after "{title}": the next story does not '
-                f'fit there — lengthen or shorten "{title}" by about {lines} lines a '
-                "column, or give it a photo or a pull quote"
+                f'({area:.0f} cm²) at its foot, after "{title}": {following} does not fit '
+                f'there and starts on page {hole.page + 1} — lengthen "{title}" by about '
+                f"{lines} lines a column, or give it a photo or a pull quote"
             )
         problem = issue.problem(issue.story_loc(hole.after), message)
         yield Finding("warning", "composition", hole.after, problem)
@@ -84,14 +90,14 @@ def check_crops(issue: IssueText, document: Any) -> Iterator[Finding]:
 
 
 def check_photo_pages(issue: IssueText, document: Any) -> Iterator[Finding]:
-    """Yield a finding for each photo set on a page that holds no line of its story."""
+    """Yield a finding for each photo set on a page that holds no line of its story's text."""
     photos = _photos(issue)
     by_uri = {path.as_uri(): value for path, value in photos.items()}
     text: dict[str, set[int]] = {}
     placed: dict[tuple[str, int], int] = {}
     for number, page in enumerate(page_boxes(document), start=1):
         for box, story in _blocks(page):
-            if any(is_line(line) for line in box.descendants()):
+            if _has_text(box):
                 text.setdefault(story, set()).add(number)
             for image in images(box):
                 found = by_uri.get(image.element.get("src", ""))
@@ -105,11 +111,32 @@ def check_photo_pages(issue: IssueText, document: Any) -> Iterator[Finding]:
         shown = sorted(pages)
         where = f"page {shown[0]}" if len(shown) == 1 else f"pages {shown[0]}-{shown[-1]}"
         message = (
-            f'photo {index + 1} of "{title}" is on page {page}, away from its text ({where}) '
-            "— shorten the story or give it fewer photos, so that they stay with it"
+            f'photo {index + 1} of "{title}" is on page {page}, away from its text ({where}): '
+            "the story's photos are taller together than a page takes — give the story "
+            "fewer photos, so that they and its first lines share a page"
         )
         loc = (*issue.story_loc(story), "photos", index, "file")
         yield Finding("warning", "composition", story, issue.problem(loc, message))
+
+
+def _has_text(box: Any) -> bool:
+    """Return whether ``box`` holds a line of a story's text: its body, not a photo's credit."""
+    if class_names(box) & {contract.PHOTO}:
+        return False
+    if class_names(box) & {contract.BODY}:
+        return any(_lines_outside_photos(box))
+    return any(_has_text(child) for child in children(box))
+
+
+def _lines_outside_photos(box: Any) -> Iterator[Any]:
+    """Yield the lines inside ``box`` that are not in a photo's caption or credit."""
+    for child in children(box):
+        if class_names(child) & {contract.PHOTO}:
+            continue
+        if is_line(child):
+            yield child
+        else:
+            yield from _lines_outside_photos(child)
 
 
 def _shown(issue: IssueText, path: Path) -> str:
