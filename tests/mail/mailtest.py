@@ -10,7 +10,6 @@ import email.header
 import email.policy
 import json
 import shutil
-import socket
 import ssl
 import threading
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from bulletin.build import build_issue
 from conftest import SAMPLE_MONTH, copy_sample
+from mail.localsmtp import LocalController
 
 HERE = Path(__file__).resolve().parent
 PARTNERS = HERE / "partners"
@@ -133,13 +133,6 @@ class Recorder:
         return [m for m in self.messages if address in m.rcpt_tos]
 
 
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @dataclass
 class Server:
     """A running test SMTP server."""
@@ -165,11 +158,10 @@ def recorder() -> Recorder:
 def smtp_server() -> Iterator[Server]:
     """Start a plain SMTP server (no login) on a free port of 127.0.0.1."""
     recorder = Recorder()
-    port = free_port()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller = LocalController(recorder)
     controller.start()
     try:
-        yield Server(port, recorder, controller)
+        yield Server(controller.port, recorder, controller)
     finally:
         controller.stop()
 
@@ -191,7 +183,6 @@ def tls_server(
     only = getattr(request, "param", None)
     excluded = [name for name in ("LOGIN", "PLAIN") if only and name != only]
     recorder = Recorder()
-    port = free_port()
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     certificate_authority.issue_cert("127.0.0.1").configure_cert(context)
     ca_file = tmp_path / "ca.pem"
@@ -208,10 +199,8 @@ def tls_server(
         mechanisms.append(mechanism)
         return AuthResult(success=(login, password) == ("officer", "s3cret pass"), handled=False)
 
-    controller = Controller(
+    controller = LocalController(
         recorder,
-        hostname="127.0.0.1",
-        port=port,
         tls_context=context,
         require_starttls=True,
         auth_required=True,
@@ -220,7 +209,7 @@ def tls_server(
     )
     controller.start()
     try:
-        yield Server(port, recorder, controller, ca_file, logins, mechanisms)
+        yield Server(controller.port, recorder, controller, ca_file, logins, mechanisms)
     finally:
         controller.stop()
 

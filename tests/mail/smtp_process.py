@@ -1,10 +1,12 @@
 """A test SMTP server in a process of its own, to kill: ``python smtp_process.py PORT FOLDER``.
 
+With PORT 0 the system gives it a port when it binds (no other test process can take it
+meanwhile); ``FOLDER/ready`` holds the port it listens on once it does.
+
 Each message is written to ``FOLDER/<n>.eml`` (and its recipient to ``<n>.rcpt``) and flushed
 to disk before the server answers 250, as a real mail server commits a message before
 accepting it. With ``--stall-after K``, the MAIL command after the K-th message waits: the
 server creates ``FOLDER/stalled`` and answers only once ``FOLDER/release`` exists (once).
-``FOLDER/ready`` appears when the server listens.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from aiosmtpd.controller import Controller
+from localsmtp import LocalController  # beside this script
 
 
 class Store:
@@ -61,11 +63,12 @@ def main() -> None:
     parser.add_argument("--stall-after", type=int)
     arguments = parser.parse_args()
     arguments.folder.mkdir(parents=True, exist_ok=True)
-    controller = Controller(
-        Store(arguments.folder, arguments.stall_after), hostname="127.0.0.1", port=arguments.port
-    )
+    controller = LocalController(Store(arguments.folder, arguments.stall_after), arguments.port)
     controller.start()
-    (arguments.folder / "ready").touch()
+    # Written whole, then renamed: whoever sees the file reads the whole port.
+    temporary = arguments.folder / "ready.tmp"
+    temporary.write_text(str(controller.port))
+    temporary.rename(arguments.folder / "ready")
     signal.signal(signal.SIGTERM, lambda signum, frame: controller.stop() or os._exit(0))
     while True:
         signal.pause()

@@ -29,7 +29,6 @@ from mail.mailtest import (
     Server,
     assert_each_got_one,
     assert_log_true,
-    free_port,
     log_entries,
     ready,
 )
@@ -158,7 +157,8 @@ class ProcessServer:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.port = free_port()
+        self.port = 0
+        """The port it listens on: the system's choice at the first start, the same after."""
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, stall_after: int | None = None) -> None:
@@ -169,6 +169,7 @@ class ProcessServer:
             command += ["--stall-after", str(stall_after)]
         self.process = subprocess.Popen(command)
         wait_for(self.folder / "ready")
+        self.port = int((self.folder / "ready").read_text())
 
     def kill(self) -> None:
         assert self.process is not None
@@ -206,8 +207,8 @@ def process_server(tmp_path: Path) -> Iterator[ProcessServer]:
 
 
 def test_the_server_killed_during_a_send(mail_project: Path, process_server: ProcessServer) -> None:
-    project = ready(mail_project, process_server.port, retries=1)
     process_server.start(stall_after=3)
+    project = ready(mail_project, process_server.port, retries=1)
     killer = threading.Thread(
         target=lambda: (wait_for(process_server.folder / "stalled"), process_server.kill())
     )
@@ -238,8 +239,8 @@ def sender(project: Path) -> subprocess.Popen[str]:
 
 
 def test_the_sender_killed_during_a_send(mail_project: Path, process_server: ProcessServer) -> None:
-    project = ready(mail_project, process_server.port)
     process_server.start(stall_after=2)
+    project = ready(mail_project, process_server.port)
     running = sender(project)
     wait_for(process_server.folder / "stalled")
     running.send_signal(signal.SIGKILL)
@@ -254,8 +255,8 @@ def test_the_sender_killed_during_a_send(mail_project: Path, process_server: Pro
 def test_ctrl_c_finishes_the_message_under_way_then_stops(
     mail_project: Path, process_server: ProcessServer
 ) -> None:
-    project = ready(mail_project, process_server.port)
     process_server.start(stall_after=2)
+    project = ready(mail_project, process_server.port)
     running = sender(project)
     wait_for(process_server.folder / "stalled")
     running.send_signal(signal.SIGINT)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from aiosmtpd.controller import Controller
 from typer.testing import CliRunner
 
 from bulletin.cli import app
 from bulletin.site.build import build_site
+from mail.localsmtp import LocalController
 from mail.mailtest import (
     ARCHIVE,
     SAMPLE,
@@ -18,7 +18,6 @@ from mail.mailtest import (
     Server,
     assert_each_got_one,
     configure_mail,
-    free_port,
     plain_smtp,
     ready,
 )
@@ -108,11 +107,10 @@ def test_international_addresses_go_by_smtputf8(mail_project: Path, smtp_server:
 def test_an_international_mailbox_needs_a_server_that_takes_it(
     mail_project: Path, recorder: Recorder
 ) -> None:
-    port = free_port()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port, enable_SMTPUTF8=False)
+    controller = LocalController(recorder, enable_SMTPUTF8=False)
     controller.start()
     try:
-        _international(mail_project, port)
+        _international(mail_project, controller.port)
         result = CliRunner().invoke(app, ["send", SAMPLE_MONTH, "--root", str(mail_project)])
     finally:
         controller.stop()
