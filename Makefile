@@ -7,6 +7,8 @@ OUT ?= $(ROOT)/out
 VENV ?= .venv
 PYTHON ?= python3
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one a core; 0 runs every test in this process.
+TEST_WORKERS ?= auto
 ARCHIVE_ARGS ?=
 SEND_ARGS ?=
 DRAFTS ?=
@@ -75,8 +77,8 @@ lock: ## Refresh requirements*.lock from pyproject.toml (UPGRADE=1: newest versi
 bench: setup ## Measure build speed and write OUT/bench.json (BENCH_ARGS=--quick: fewer runs)
 	@$(BIN)/python benchmarks/bench.py --out $(OUT)/bench.json $(BENCH_ARGS)
 
-test: setup-test ## Run every test
-	@$(BIN)/pytest $(PYTEST_ARGS)
+test: setup-test ## Run every test, one process a core (TEST_WORKERS=0: in one process)
+	@$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 golden: setup-test ## Write tests/golden/ again from this code (then review the diff)
 	@$(BIN)/pytest tests/test_golden.py --update-golden -q -p no:cacheprovider
