@@ -26,8 +26,9 @@ from hypothesis import settings
 from bulletin.build import BuildResult, build_issue
 from bulletin.site.build import SiteResult, build_site
 
-# Fixtures of their own for the tests of sending (SMTP servers): tests/mail/mailtest.py.
-pytest_plugins = ("mail.mailtest",)
+# Fixtures of their own for the tests of sending (SMTP servers): tests/mail/mailtest.py; the
+# generated issues, each built once a run: tests/generated_builds.py.
+pytest_plugins = ("mail.mailtest", "generated_builds")
 
 REPO = Path(__file__).resolve().parent.parent
 """The repository: bulletin's own files (``schema/``, ``tests/``). Never its ``issues/``."""

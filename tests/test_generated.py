@@ -17,7 +17,6 @@ import pypdfium2 as pdfium
 import pytest
 import yaml
 
-from bulletin.build import build_issue
 from bulletin.manifest.load import load_issue
 from bulletin.model.issue import Stats, Story
 from generated import (
@@ -32,6 +31,7 @@ from generated import (
     GeneratedIssue,
     make_issue,
 )
+from generated_builds import GeneratedBuilds, seed_param
 
 SEEDS = range(30)
 # Built in both languages: a short issue, one with a four-photo story and
@@ -41,9 +41,8 @@ CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[int, GeneratedIssue]:
-    root = tmp_path_factory.mktemp("generated")
-    return {seed: make_issue(seed, root / str(seed)) for seed in SEEDS}
+def generated(generated_builds: GeneratedBuilds) -> dict[int, GeneratedIssue]:
+    return {seed: generated_builds.issue(seed) for seed in SEEDS}
 
 
 def _texts(issue: GeneratedIssue) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -136,12 +135,12 @@ def test_a_seed_writes_the_same_files_every_time(tmp_path: Path) -> None:
     assert digests(first.root) != digests(other.root)
 
 
-@pytest.mark.parametrize("seed", BUILT_SEEDS)
+@pytest.mark.parametrize("seed", [seed_param(seed) for seed in BUILT_SEEDS])
 def test_generated_issues_build_with_the_standard_layout(
-    generated: dict[int, GeneratedIssue], seed: int, tmp_path: Path
+    generated_builds: GeneratedBuilds, seed: int
 ) -> None:
-    issue = generated[seed]
-    results = build_issue(issue.root, issue.month, tmp_path, edition="email")
+    issue = generated_builds.issue(seed)
+    results = list(generated_builds.email(seed).values())
 
     assert [result.language for result in results] == ["en", "ru"]
     for result, language in zip(results, (None, "ru"), strict=True):
