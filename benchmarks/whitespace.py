@@ -23,31 +23,23 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 from bulletin.build import build_issue  # noqa: E402
-from bulletin.preflight.whitespace import Box, PageSpace, measure_pdf, type_areas_of  # noqa: E402
+from bulletin.preflight.whitespace import (  # noqa: E402
+    LARGEST_EMPTY_CM2,
+    MEAN_EMPTY_SHARE,
+    PageSpace,
+    layout_type_areas,
+    mean_empty_share,
+    measure_pdf,
+)
 from generated import make_issue  # type: ignore[import-not-found]  # noqa: E402
-
-LARGEST_CM2 = 15.0
-MEAN_SHARE = 0.04
-TWO_PAGES = """<!DOCTYPE html><html><head><link rel="stylesheet" href="style.css"></head>
-<body><p>one</p><p style="break-before: page">two</p></body></html>"""
-
-
-def layout_type_areas(layout_dir: Path) -> tuple[Box, ...]:
-    """Return the type areas of the layout's first and following pages, from the engine."""
-    from weasyprint import HTML
-
-    document = HTML(string=TWO_PAGES, base_url=str(layout_dir) + "/").render()
-    return type_areas_of(document)
 
 
 def _summary(spaces: list[PageSpace]) -> dict[str, Any]:
     return {
         "pages": len(spaces),
-        "pages_over_15cm2": sum(space.largest_cm2 > LARGEST_CM2 for space in spaces),
+        "pages_over_15cm2": sum(space.largest_cm2 > LARGEST_EMPTY_CM2 for space in spaces),
         "largest_cm2": max((space.largest_cm2 for space in spaces), default=0.0),
-        "mean_empty_share": statistics.fmean(space.empty_share for space in spaces)
-        if spaces
-        else 0.0,
+        "mean_empty_share": mean_empty_share(spaces),
         "last_page_empty_share": spaces[-1].empty_share if spaces else 0.0,
     }
 
@@ -90,7 +82,7 @@ def main() -> None:
                 )
                 print(
                     f"seed {seed:2d} {result.language}: {summary['pages']:2d} pages, "
-                    f"{summary['pages_over_15cm2']:2d} with a hole > {LARGEST_CM2:g} cm², "
+                    f"{summary['pages_over_15cm2']:2d} with a hole > {LARGEST_EMPTY_CM2:g} cm², "
                     f"largest {summary['largest_cm2']:6.1f} cm², "
                     f"mean empty {100 * summary['mean_empty_share']:5.1f} %, "
                     f"last page {100 * summary['last_page_empty_share']:5.1f} %",
@@ -105,7 +97,7 @@ def main() -> None:
         "pages": pages,
         "pages_over_15cm2": over,
         "editions_meeting_targets": sum(
-            edition["pages_over_15cm2"] == 0 and edition["mean_empty_share"] <= MEAN_SHARE
+            edition["pages_over_15cm2"] == 0 and edition["mean_empty_share"] <= MEAN_EMPTY_SHARE
             for edition in editions
         ),
         "mean_empty_share": statistics.fmean(shares),
@@ -115,9 +107,9 @@ def main() -> None:
     }
     print(
         f"\n{totals['editions']} editions, {pages} pages: {over} pages "
-        f"({100 * over / pages:.0f} %) with an empty region over {LARGEST_CM2:g} cm²; "
+        f"({100 * over / pages:.0f} %) with an empty region over {LARGEST_EMPTY_CM2:g} cm²; "
         f"mean empty share {100 * totals['mean_empty_share']:.1f} % "
-        f"(target {100 * MEAN_SHARE:g} %); last pages "
+        f"(target {100 * MEAN_EMPTY_SHARE:g} %); last pages "
         f"{100 * totals['mean_last_page_empty_share']:.0f} % empty on average; "
         f"{totals['editions_meeting_targets']} editions meet both targets"
     )

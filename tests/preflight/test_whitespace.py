@@ -11,10 +11,17 @@ from PIL import Image, ImageDraw
 from bulletin.preflight.whitespace import (
     CELL_MM,
     REACH_MM,
+    Box,
+    PageSpace,
+    Region,
+    layout_type_areas,
+    mean_empty_share,
     measure_page,
     measure_pdf,
+    target_misses,
     type_areas_of,
 )
+from conftest import SAMPLE
 
 A4_MM = (210.0, 297.0)
 TYPE_AREA = (15.0, 15.0, 195.0, 278.0)
@@ -160,3 +167,56 @@ def test_the_type_area_is_the_engines_content_box() -> None:
 
     assert first == pytest.approx((15.0, 0.0, 195.0, 278.0))
     assert second == pytest.approx((15.0, 15.0, 195.0, 278.0))
+
+
+def test_a_layouts_type_areas_are_its_style_sheets_page_boxes(tmp_path: Path) -> None:
+    layout = tmp_path / "layout"
+    layout.mkdir()
+    (layout / "style.css").write_text(
+        "@page { size: A4; margin: 12mm 20mm 25mm 10mm }\n@page :first { margin-top: 40mm }\n"
+    )
+
+    first, others = layout_type_areas(layout)
+
+    assert first == pytest.approx((10.0, 40.0, 190.0, 272.0))
+    assert others == pytest.approx((10.0, 12.0, 190.0, 272.0))
+
+
+def test_the_standard_layouts_first_page_is_type_area_to_its_top_edge() -> None:
+    first, others = layout_type_areas(SAMPLE / "layouts" / "standard")
+
+    assert first == pytest.approx((15.0, 0.0, 195.0, 278.0))
+    assert others == pytest.approx(TYPE_AREA)
+
+
+def _space(page: int, *regions: tuple[float, Box]) -> PageSpace:
+    found = tuple(Region(area, box) for area, box in regions)
+    return PageSpace(page, 400.0, tuple(sorted(found, key=lambda region: -region.area_cm2)))
+
+
+def test_a_page_with_a_region_over_15_cm2_misses_the_target_by_page_size_and_box() -> None:
+    spaces = [
+        _space(1, (6.0, (20.0, 30.0, 50.0, 50.0))),
+        _space(2, (15.0, (15.0, 100.0, 75.0, 125.0)), (22.4, (15.0, 180.0, 195.0, 192.4))),
+        _space(3),
+    ]
+
+    assert target_misses(spaces) == [
+        "page 2: an empty region of 22.4 cm² (over 15 cm²), 180 x 12 mm at left 15, top 180, "
+        "right 195, bottom 192.4 mm from the page's top-left corner"
+    ]
+    assert mean_empty_share(spaces) == pytest.approx((6.0 + 37.4) / 400 / 3)
+
+
+def test_pages_empty_over_4_percent_on_average_miss_the_target() -> None:
+    small = (14.0, (20.0, 30.0, 60.0, 65.0))
+    met = [_space(1, small), _space(2, small, small), _space(3)]
+    missed = [_space(1, small), _space(2, small, small), _space(3, small, small)]
+
+    assert mean_empty_share(met) == pytest.approx(0.035)
+    assert target_misses(met) == []
+    assert target_misses(missed) == [
+        "the pages are 5.8 % empty on average (at most 4 % of the type area); by page, "
+        "1: 3.5 %, 2: 7.0 %, 3: 7.0 %"
+    ]
+    assert target_misses([]) == []

@@ -33,6 +33,15 @@ CELL_PX = 8
 PAPER = 250
 PT_PER_MM = 72 / 25.4
 PX_PER_MM_CSS = 96 / 25.4
+LARGEST_EMPTY_CM2 = 15.0
+"""The target for every page, the last one included: no empty region larger than this (cm²,
+a 4 x 4 cm square or so)."""
+MEAN_EMPTY_SHARE = 0.04
+"""The target for an edition: its pages' empty share of the type area is at most this on
+average (0-1)."""
+# Two pages in a layout's own style sheet: the first page and the ones after it.
+_TWO_PAGES = """<!DOCTYPE html><html><head><link rel="stylesheet" href="style.css"></head>
+<body><p>one</p><p style="break-before: page">two</p></body></html>"""
 
 Box = tuple[float, float, float, float]
 """A rectangle in mm from the page's top-left corner: left, top, right, bottom."""
@@ -167,6 +176,52 @@ def type_areas_of(document: Any) -> tuple[Box, ...]:
             )
         )
     return tuple(areas)
+
+
+def layout_type_areas(layout_dir: Path) -> tuple[Box, ...]:
+    """Return the type areas of the first page and of the pages after it in a layout's style.
+
+    The pages are laid out by the engine from the layout's ``style.css``: what
+    :func:`measure_pdf` takes for the editions of that layout.
+    """
+    # Imported here: only commands that measure pages load the engine for it.
+    from weasyprint import HTML
+
+    document = HTML(string=_TWO_PAGES, base_url=str(layout_dir.resolve()) + "/").render()
+    return type_areas_of(document)
+
+
+def mean_empty_share(spaces: Sequence[PageSpace]) -> float:
+    """Return the mean empty share of the type area over ``spaces`` (0 for no page)."""
+    return sum(space.empty_share for space in spaces) / len(spaces) if spaces else 0.0
+
+
+def target_misses(spaces: Sequence[PageSpace]) -> list[str]:
+    """Return how an edition's pages miss the white-space targets, one line each; none if met.
+
+    Each region over :data:`LARGEST_EMPTY_CM2` is a line naming its page, size and box;
+    a mean empty share over :data:`MEAN_EMPTY_SHARE` is one more, with each page's share.
+    """
+    misses = []
+    for space in spaces:
+        for region in space.regions:
+            if region.area_cm2 <= LARGEST_EMPTY_CM2:
+                break  # largest first: the rest are smaller
+            left, top, right, bottom = region.box
+            misses.append(
+                f"page {space.page}: an empty region of {region.area_cm2:.1f} cm² "
+                f"(over {LARGEST_EMPTY_CM2:g} cm²), {region.width_mm:.0f} x "
+                f"{region.height_mm:.0f} mm at left {left:g}, top {top:g}, right {right:g}, "
+                f"bottom {bottom:g} mm from the page's top-left corner"
+            )
+    share = mean_empty_share(spaces)
+    if share > MEAN_EMPTY_SHARE:
+        pages = ", ".join(f"{space.page}: {100 * space.empty_share:.1f} %" for space in spaces)
+        misses.append(
+            f"the pages are {100 * share:.1f} % empty on average (at most "
+            f"{100 * MEAN_EMPTY_SHARE:g} % of the type area); by page, {pages}"
+        )
+    return misses
 
 
 def _ink_mask(image: Image.Image) -> Image.Image:
