@@ -17,7 +17,7 @@ from bulletin.preflight.composition import check_crops, check_holes, check_photo
 from bulletin.preflight.inspect import inspect_issue
 from bulletin.preflight.source import IssueText
 from conftest import SAMPLE, SAMPLE_MONTH, copy_sample
-from generated import make_issue
+from generated_builds import GeneratedBuilds, seed_param
 
 ISSUE = f"issues/{SAMPLE_MONTH}/issue.yaml"
 
@@ -117,17 +117,18 @@ def test_room_on_the_last_page_is_not_reported_over_the_budget(tmp_path: Path) -
     ]
 
 
-def test_a_hole_at_a_page_foot_is_reported(tmp_path: Path) -> None:
-    # Generated issue 11: page 4 ends 44 mm short, for the next story's head
+@pytest.mark.parametrize("seed", [seed_param(11)])
+def test_a_hole_at_a_page_foot_is_reported(generated_builds: GeneratedBuilds, seed: int) -> None:
+    # Generated issue 11: page 4 ends 39 mm short, for the next story's head
     # and first lines need more room than that; the check names both stories.
-    issue = make_issue(11, tmp_path / "project")
+    issue = generated_builds.issue(seed)
     loaded = load_issue(issue.root, issue.month)
     plan = typeset_issue(loaded, write=False)
     assert [str(finding) for finding in check_holes(IssueText(loaded), plan)] == [
-        f"issues/{issue.month}/issue.yaml:45:3: warning: stories[2]: page 4: a hole 44 mm tall "
-        'across the page (79 cm²) at its foot, after "Mobile youth forum starts with '
+        f"issues/{issue.month}/issue.yaml:45:3: warning: stories[2]: page 4: a hole 39 mm tall "
+        'across the page (71 cm²) at its foot, after "Mobile youth forum starts with '
         'teachers": "Regional youth forum connects teachers" does not fit there and starts '
-        'on page 5 — lengthen "Mobile youth forum starts with teachers" by about 9 lines a '
+        'on page 5 — lengthen "Mobile youth forum starts with teachers" by about 8 lines a '
         "column, or give it a photo or a pull quote",
         f"issues/{issue.month}/issue.yaml:140:3: warning: stories[4]: page 8: 147 mm across "
         'the page (264 cm²) stay empty above the contacts, after "Mobile grant scheme '
@@ -136,11 +137,14 @@ def test_a_hole_at_a_page_foot_is_reported(tmp_path: Path) -> None:
     ]
 
 
-def test_photos_away_from_their_text_are_reported(tmp_path: Path) -> None:
+@pytest.mark.parametrize("seed", [seed_param(2)])
+def test_photos_away_from_their_text_are_reported(
+    generated_builds: GeneratedBuilds, seed: int
+) -> None:
     # Generated issue 2's story of four photos, forced into four rows across
     # the width: taller together than a page, the first two stay on page 3
     # with the headline and the text starts on page 4.
-    issue = make_issue(2, tmp_path / "project")
+    issue = generated_builds.issue(seed)
     loaded = load_issue(issue.root, issue.month)
     plan = typeset_issue(loaded, write=False)
     story = loaded.issue.stories[1]

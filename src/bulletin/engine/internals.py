@@ -48,6 +48,10 @@ INTERNALS: dict[str, str] = {
     "weasyprint.layout.LayoutContext.excluded_shapes": "floats a dropped column layout undoes",
     "weasyprint.layout.LayoutContext.current_page_footnotes": "footnotes: no trusted balance",
     "weasyprint.layout.LayoutContext.current_footnote_area": "footnotes: no trusted balance",
+    # The limit of hyphenated lines in a row (bulletin.engine.hyphens).
+    "weasyprint.layout.block.iter_line_boxes": "wrapped: counts hyphenated lines in a row",
+    "weasyprint.layout.inline.split_first_line": "wrapped: breaks a line without hyphens",
+    "weasyprint.css.ComputedStyle.copy": "a line's style with hyphens: manual",
     # The log (bulletin.engine.log).
     "weasyprint.LOGGER": "the engine's logger, named 'weasyprint'",
 }

@@ -62,10 +62,11 @@ class Typesetter:
         # Imported here so that commands which do not render start quickly.
         from weasyprint.text.fonts import FontConfiguration
 
-        from bulletin.engine.column import install
+        from bulletin.engine import column, hyphens
         from bulletin.pdf.fetch import FolderFetcher
 
-        install()
+        column.install()
+        hyphens.install()
 
         self.base_url = base_dir.resolve().as_uri() + "/"
         self.fetcher = FolderFetcher([*folders, fonts_dir])
