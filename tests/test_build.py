@@ -9,6 +9,7 @@ covers every language edition the build wrote.
 from __future__ import annotations
 
 import calendar
+import copy
 import io
 import json
 import re
@@ -19,11 +20,13 @@ from pathlib import Path
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
+import yaml
 from fontTools.ttLib import TTFont
 
 from bulletin.build import BuildResult, build_issue, typeset_issue
 from bulletin.manifest.load import LoadedIssue, load_issue
 from bulletin.model.issue import Story
+from bulletin.photos.placement import Placement, measure_placements
 from conftest import (
     REFERENCE,
     SAMPLE,
@@ -450,3 +453,76 @@ def test_library_photo_credit_and_call_out_without_kicker_print(
     assert "Photo by Jane Doe, 2019, CC BY 4.0" in printed
     assert "SURVEY RESULTS" not in printed
     assert "Returned migrants rate their reintegration sessions" in printed
+
+
+def _share_photos(project: Path) -> None:
+    """Repeat four of the sample's stories, with their photos, and give the last the lead's too."""
+    folder = project / "issues" / SAMPLE_MONTH
+    issue_file, translation_file = folder / "issue.yaml", folder / "issue.ru.yaml"
+    issue = yaml.safe_load(issue_file.read_text())
+    translation = yaml.safe_load(translation_file.read_text())
+    stories = issue["stories"]
+    lead, last = stories[0], stories[5]
+    assert last["id"] == "national-dialogue-trafficking"
+    last["photos"].append({**copy.deepcopy(lead["photos"][0]), "alt": "The delegates again"})
+    translation["stories"][last["id"]]["photos"].append(
+        {**translation["stories"][lead["id"]]["photos"][0], "alt": "Снова делегаты"}
+    )
+    for story in copy.deepcopy(stories[0:5]):
+        translation["stories"][f"{story['id']}-again"] = translation["stories"][story["id"]]
+        story["id"] = f"{story['id']}-again"
+        stories.append(story)
+    issue_file.write_text(yaml.safe_dump(issue, allow_unicode=True))
+    translation_file.write_text(yaml.safe_dump(translation, allow_unicode=True))
+
+
+def test_one_photo_in_several_stories_is_placed_at_each_size_with_one_crop_per_story(
+    project: Path, tmp_path: Path
+) -> None:
+    """A photo may serve stories of different treatments, in every language and edition."""
+    _share_photos(project)
+
+    results = build_issue(project, SAMPLE_MONTH, tmp_path)
+
+    assert sorted((r.edition, r.language) for r in results) == [
+        (edition, language)
+        for edition in ("archive", "email", "print")
+        for language in ("en", "ru")
+    ]
+    photos = (project / "issues" / SAMPLE_MONTH / "photos").resolve()
+    sources = {path.as_uri(): path for path in photos.glob("*.jpg")}
+    for result in results:
+        # Each prepared once, for the largest of its frames.
+        assert sorted(photo.source for photo in result.photos) == sorted(sources.values())
+    placed: dict[str, dict[Path, list[Placement]]] = {}
+    for language in ("en", "ru"):
+        loaded = load_issue(project, SAMPLE_MONTH, language=language)
+        plan = typeset_issue(loaded, write=False)
+        if language == "en":
+            # The lead's photo serves stories of different treatments.
+            lead_photo = _stories(loaded)[0].photos[0].file
+            treatments = {
+                plan.layout.choices[story.id].treatment
+                for story in _stories(loaded)
+                if any(photo.file == lead_photo for photo in story.photos)
+            }
+            assert "group" in treatments and len(treatments) >= 2
+        placed[language] = {}
+        for placement in measure_placements(plan.laid_out.document, sources):
+            placed[language].setdefault(placement.source, []).append(placement)
+    # The case the check of the placed photos once refused: one photo shown
+    # whole (the same crop) in two frames of different sizes.
+    assert any(
+        first.crop == pytest.approx(second.crop, abs=0.002)
+        and first.width_in > second.width_in * 1.5
+        for group in placed["en"].values()
+        for first in group
+        for second in group
+    )
+    # Each story's crop of a photo is the same in both languages.
+    english, russian = placed["en"], placed["ru"]
+    assert english.keys() == russian.keys()
+    for path, group in english.items():
+        assert [p.crop for p in russian[path]] == [
+            pytest.approx(p.crop, abs=0.002) for p in group
+        ], path.name

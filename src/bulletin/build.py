@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bulletin.compose import Layout, Measures, Plan, plan_issue
+from bulletin.compose import Layout, Measures, PhotoPlace, Plan, plan_issue
 from bulletin.errors import BulletinError, CheckError, RenderError
 from bulletin.html.layout import edition_stylesheet, layout_folder, render_html
 from bulletin.manifest.load import LoadedIssue, issue_languages, load_editions, load_issue
@@ -21,7 +21,7 @@ from bulletin.pdf.editions import Edition, issue_datetime, plan_editions
 from bulletin.pdf.numbering import render_numbered
 from bulletin.pdf.typeset import RenderedPdf, Typesetter
 from bulletin.photos.check import PhotoInfo, check_photos, photo_unusable
-from bulletin.photos.placement import WHOLE, measure_placements
+from bulletin.photos.placement import Box, Placement, measure_placements
 from bulletin.photos.prepare import (
     PhotoJob,
     PreparedPhoto,
@@ -69,7 +69,7 @@ class Session:
     """The measures of the last build, by month and language."""
     pages: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
     """The pages the stories started on in the last build, by month and language."""
-    crops: dict[str, dict[Path, float]] = field(default_factory=dict)
+    crops: dict[str, dict[PhotoPlace, float]] = field(default_factory=dict)
     """The shapes the photos were shown at in the main language, by month."""
 
 
@@ -175,11 +175,14 @@ def build_issue(
         # The layout with the photos as they are tells the size each is
         # placed at and the part of it that shows: each edition's photos are
         # made for exactly that.
-        jobs = plan_photos(measure_placements(laid_out.document, _sources(photos)), photos)
+        placements = measure_placements(laid_out.document, _sources(photos))
+        jobs = plan_photos(placements, photos)
         printed = any(each.name == "print" for each in editions)
         checks.add(_check_resolution(loaded, jobs, printed=printed))
         checks.stop_on_errors()
-        laid = _Laid(loaded, typesetter, plan.layout, laid_out, plan.pages, jobs, cache_dir)
+        laid = _Laid(
+            loaded, typesetter, plan.layout, laid_out, plan.pages, placements, jobs, cache_dir
+        )
         made.extend((edition_language, each, _typeset_edition(laid, each)) for each in editions)
     # Every PDF of the issue is switched into place at once (see bulletin.output).
     written = publish_set(
@@ -301,7 +304,7 @@ def _plan(
     photos: Mapping[Path, PhotoInfo],
     cache_dir: Path,
     session: Session | None,
-    crops: Mapping[Path, float] | None,
+    crops: Mapping[PhotoPlace, float] | None,
 ) -> tuple[Plan, list[tuple[Path, str]]]:
     """Return the plan of one language, with the notes for the next build to write."""
     month, language = loaded.issue.month, loaded.language
@@ -395,6 +398,8 @@ class _Laid:
     layout: Layout
     laid_out: RenderedPdf
     pages: dict[str, int]
+    placements: Sequence[Placement]
+    """Where the layout placed each photo, in the order of its pages."""
     jobs: Sequence[PhotoJob]
     cache_dir: Path
 
@@ -454,27 +459,54 @@ def _check_placed(
     sources = {photo.url: source for source, photo in prepared.items()}
     sources.update({source.as_uri(): source for source in prepared})
     by_source = {job.source: job for job in laid.jobs}
+    # A photo may be placed several times (one file in two stories), each
+    # its own size: each placement is compared with the layout's, in order.
+    expected: dict[Path, list[Placement]] = {}
+    for placement in laid.placements:
+        expected.setdefault(placement.source, []).append(placement)
+    placed: dict[Path, list[Placement]] = {}
     for placement in measure_placements(rendered.document, sources):
-        job = by_source[placement.source]
-        if job.crop == WHOLE:
-            continue  # placed several times, each its own way: prepared uncropped
-        drift = max(
-            abs(placement.width_in / job.width_in - 1),
-            abs(placement.height_in / job.height_in - 1),
-        )
+        placed.setdefault(placement.source, []).append(placement)
+    for source, group in placed.items():
+        wanted = expected.get(source, [])
+        photo = prepared[source]
         # The crop of a prepared photo is a whole number of pixels: the engine
         # may crop the last one off again (a few pixels make a large share).
-        photo = prepared[placement.source]
         pixel = 1 / min(photo.width, photo.height)
-        cropped = max(abs(a - b) for a, b in zip(placement.crop, WHOLE, strict=True))
-        if drift > PLACED_TOLERANCE or cropped > max(PLACED_TOLERANCE, pixel):
-            shown = placement.source.relative_to(loaded.issue_dir.resolve()).as_posix()
+        moved = len(group) != len(wanted) or any(
+            _drift(placement, measured, by_source[source].crop) > max(PLACED_TOLERANCE, pixel)
+            for placement, measured in zip(group, wanted, strict=False)
+        )
+        if moved:
+            shown = source.relative_to(loaded.issue_dir.resolve()).as_posix()
             raise RenderError.single(
                 f"layouts/{loaded.publication.layout}",
                 f"the {edition.name} edition places photo '{shown}' at another size than "
                 "the layout did with the original photo: give photos a size in the layout's "
                 "CSS (a width, and a height or auto), not their size in pixels",
             )
+
+
+def _drift(placement: Placement, measured: Placement, prepared: Box) -> float:
+    """Return how far an edition's ``placement`` of a prepared photo is from the layout's.
+
+    ``prepared`` is the part of the original the prepared photo holds: the
+    part of it that shows must be the part of the original the layout showed.
+    """
+    left, top, right, bottom = prepared
+    width, height = right - left, bottom - top
+    crop = measured.crop
+    wanted = (
+        (crop[0] - left) / width,
+        (crop[1] - top) / height,
+        (crop[2] - left) / width,
+        (crop[3] - top) / height,
+    )
+    return max(
+        abs(placement.width_in / measured.width_in - 1),
+        abs(placement.height_in / measured.height_in - 1),
+        *(abs(a - b) for a, b in zip(placement.crop, wanted, strict=True)),
+    )
 
 
 def _fit_email(laid: _Laid, edition: Edition, settings: EmailEdition) -> _Typeset:
