@@ -6,6 +6,7 @@ programming over the issue (:mod:`bulletin.compose.paginate`), and lays
 the issue out once with the plan.
 """
 
+from bulletin.compose.crops import PhotoPlace
 from bulletin.compose.plan import Measures, Plan, default_choice, plan_issue
 from bulletin.compose.shapes import Choice, Hole, Layout, PhotoSize
 
@@ -14,6 +15,7 @@ __all__ = [
     "Hole",
     "Layout",
     "Measures",
+    "PhotoPlace",
     "PhotoSize",
     "Plan",
     "default_choice",

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from bulletin.compose.crops import Limits
+from bulletin.compose.crops import Limits, PhotoPlace
 from bulletin.compose.measure import Flow, Part
 from bulletin.compose.shapes import PX_PER_MM, Choice, PhotoSize, Row, Shape
 from bulletin.model.issue import Stats, Story
@@ -93,8 +92,13 @@ def preferred_columns(story: Story) -> int | None:
     return max(2, chosen) if chosen else None
 
 
+def story_limits(story: Story, limits: Mapping[PhotoPlace, Limits]) -> list[Limits]:
+    """Return the crop limits of the story's photos, in its order."""
+    return [limits[(story.id, number)] for number in range(len(story.photos))]
+
+
 def measuring_specs(
-    blocks: Sequence[Story | Stats], limits: Mapping[Path, Limits]
+    blocks: Sequence[Story | Stats], limits: Mapping[PhotoPlace, Limits]
 ) -> list[tuple[str, list[Spec]]]:
     """Return, block by block, the parts to measure."""
     found = []
@@ -106,7 +110,7 @@ def measuring_specs(
             continue
         lead = index == 0
         specs.append(Spec(f"m-{block.id}-head", "block", Choice(block.id, "text", 0, lead=lead)))
-        aspects = [limits[Path(photo.file)].aspect for photo in block.photos]
+        aspects = [limit.aspect for limit in story_limits(block, limits)]
         for number, arrangement in enumerate(arrangements(block, limits)):
             sizes = _row_sizes(arrangement, aspects, 1.0)
             specs.append(
@@ -150,16 +154,18 @@ def measuring_specs(
     return found
 
 
-def arrangements(story: Story, limits: Mapping[Path, Limits]) -> list[tuple[tuple[int, ...], ...]]:
+def arrangements(
+    story: Story, limits: Mapping[PhotoPlace, Limits]
+) -> list[tuple[tuple[int, ...], ...]]:
     """Return the ways the story's photos may be set over its columns."""
     count = len(story.photos)
     if count == 0:
         return []
-    aspects = [limits[Path(photo.file)].aspect for photo in story.photos]
+    aspects = [limit.aspect for limit in story_limits(story, limits)]
     if (
         count == 1
         and aspects[0] < FEATURE_ASPECT
-        and limits[Path(story.photos[0].file)].high < (TEXT_WIDTH_MM / MAX_ROW_MM)
+        and limits[(story.id, 0)].high < (TEXT_WIDTH_MM / MAX_ROW_MM)
     ):
         return []  # a portrait photo is never set across the width
     every = ARRANGEMENTS[min(count, 4)]
@@ -170,7 +176,7 @@ def arrangements(story: Story, limits: Mapping[Path, Limits]) -> list[tuple[tupl
     # Every photo at least two grid columns wide, or it reads as a stamp.
     found = [arrangement for arrangement in every if narrowest[arrangement] >= MIN_PHOTO_WIDTH_MM]
     found = found or [max(every, key=narrowest.__getitem__)]
-    photo_limits = [limits[Path(photo.file)] for photo in story.photos]
+    photo_limits = story_limits(story, limits)
     if count == 1 or any(_scales(rows, photo_limits) is not None for rows in found):
         return found
     # No row split of the usual ones holds the photos within their crops at
@@ -300,12 +306,12 @@ class Option:
 def story_shapes(
     story: Story,
     parts: Mapping[str, Part],
-    limits: Mapping[Path, Limits],
+    limits: Mapping[PhotoPlace, Limits],
 ) -> list[Shape]:
     """Return the shapes of the story's treatments, from its measured parts."""
     head = parts[f"m-{story.id}-head"]
     shapes: list[Shape] = []
-    aspects = [limits[Path(photo.file)].aspect for photo in story.photos]
+    aspects = [limit.aspect for limit in story_limits(story, limits)]
     for columns in fixed_columns(story):
         body = parts[f"m-{story.id}-body{columns}"]
         flows = (

@@ -11,6 +11,13 @@ PORTRAIT_WIDEST = 1.25
 WIDEST = 3.2
 """The widest shape any photo may be cropped to."""
 
+PhotoPlace = tuple[str, int]
+"""A photo by its story's id and its number among the story's photos.
+
+Crops are chosen for a photo where a story shows it: one file may serve
+two stories, each with its own shape, the same in every language.
+"""
+
 
 @dataclass(frozen=True)
 class Limits:

@@ -19,9 +19,10 @@ from bulletin.compose.candidates import (
     measuring_specs,
     options,
     preferred_columns,
+    story_limits,
     story_shapes,
 )
-from bulletin.compose.crops import Limits, photo_limits
+from bulletin.compose.crops import Limits, PhotoPlace, photo_limits
 from bulletin.compose.measure import Front, Part, measure_front, measure_parts
 from bulletin.compose.paginate import (
     CROP_COST,
@@ -117,7 +118,7 @@ class Plan:
     """The issue laid out with them."""
     pages: dict[str, int]
     """The page each story starts on, counted from 1."""
-    crops: dict[Path, float]
+    crops: dict[PhotoPlace, float]
     """The shape (width over height) each photo is shown at: the same in every language."""
     holes: tuple[Hole, ...]
     """Room the plan leaves empty at page feet (none where the pages pack)."""
@@ -136,7 +137,7 @@ def plan_issue(
     *,
     guess: Mapping[str, int] | None = None,
     measures: Measures | None = None,
-    crops: Mapping[Path, float] | None = None,
+    crops: Mapping[PhotoPlace, float] | None = None,
 ) -> Plan:
     """Return the issue's pages planned and laid out: every block's treatment chosen together.
 
@@ -228,21 +229,24 @@ def default_choice(block: Story | Stats) -> Choice:
 
 
 def _limits(
-    blocks: Sequence[Story | Stats], photos: Mapping[Path, PhotoInfo], crops: Mapping[Path, float]
-) -> dict[Path, Limits]:
+    blocks: Sequence[Story | Stats],
+    photos: Mapping[Path, PhotoInfo],
+    crops: Mapping[PhotoPlace, float],
+) -> dict[PhotoPlace, Limits]:
     found = {}
     for block in blocks:
         if not isinstance(block, Story):
             continue
-        for photo in block.photos:
+        for number, photo in enumerate(block.photos):
             path = Path(photo.file)
             info = photos.get(path) or photos.get(path.resolve())
             limits = photo_limits(info.width, info.height) if info else Limits(1.5, 0.9, 2.5)
-            if path in crops:
+            place = (block.id, number)
+            if place in crops:
                 # The shape the main language chose: the same crop here.
-                shown = crops[path]
+                shown = crops[place]
                 limits = Limits(limits.aspect, shown, shown)
-            found[path] = limits
+            found[place] = limits
     return found
 
 
@@ -269,7 +273,7 @@ _UNHELD = (
 def _candidates(
     blocks: Sequence[Story | Stats],
     parts: Mapping[str, Part],
-    limits: Mapping[Path, Limits],
+    limits: Mapping[PhotoPlace, Limits],
     loaded: LoadedIssue,
 ) -> list[list[Candidate]]:
     """Return, for each block, the candidates that start with it.
@@ -285,7 +289,7 @@ def _candidates(
             found.append(here)
             continue
         lead = index == 0
-        photo_limits_ = [limits[Path(photo.file)] for photo in block.photos]
+        photo_limits_ = story_limits(block, limits)
         shapes = story_shapes(block, parts, limits)
         if not any(options(shape, photo_limits_) for shape in shapes):
             raise PhotoError([loaded.problem(("stories", index, "photos"), _UNHELD)])
@@ -432,14 +436,14 @@ def _holes(found: Paginated, blocks: Sequence[Story | Stats], front: Front) -> t
     return tuple(holes)
 
 
-def _crops(layout: Layout, blocks: Sequence[Story | Stats]) -> dict[Path, float]:
+def _crops(layout: Layout, blocks: Sequence[Story | Stats]) -> dict[PhotoPlace, float]:
     by_id = {block.id: block for block in blocks}
-    found: dict[Path, float] = {}
+    found: dict[PhotoPlace, float] = {}
     for choice in layout.choices.values():
         block = by_id[choice.block]
         if isinstance(block, Story):
-            for photo, size in zip(block.photos, choice.photos, strict=False):
-                found[Path(photo.file)] = size.aspect
+            for number, size in enumerate(choice.photos[: len(block.photos)]):
+                found[(block.id, number)] = size.aspect
     return found
 
 
@@ -466,7 +470,7 @@ def _measure_parts(
     loaded: LoadedIssue,
     typesetter: Typesetter,
     page_width: float,
-    limits: Mapping[Path, Limits],
+    limits: Mapping[PhotoPlace, Limits],
     resources: str,
     known: Measures,
     used: Measures,
