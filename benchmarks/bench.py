@@ -25,6 +25,7 @@ import contextlib
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -44,6 +45,8 @@ RESULT_MARK = "BENCH-RESULT "
 BLOCKS_FOR_PAGES = {8: 12, 16: 23, 32: 51, 64: 103}
 ARCHIVE_BLOCKS = 3
 STAGES = ("load", "photos", "html", "layout", "write")
+# What the stages above hold of the composer: its own time (Plan.seconds).
+COMPOSE = "compose"
 
 Json = dict[str, Any]
 
@@ -53,24 +56,32 @@ Json = dict[str, Any]
 
 @dataclass(frozen=True)
 class Run:
-    """One process run: its wall time and what it printed."""
+    """One process run: its wall time, CPU time, the load it ran under and what it printed."""
 
     seconds: float
     result: Json
+    cpu: float = 0.0
+    """User and system time of the process and its children, in seconds."""
+    load: float = 0.0
+    """The one-minute load average as it started."""
 
 
 def run_process(command: Sequence[str], *, env: Mapping[str, str] | None = None) -> Run:
-    """Run ``command`` in a fresh process; return its wall time and result line."""
+    """Run ``command`` in a fresh process; return its wall and CPU time and result line."""
+    load = load_average()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr}")
     result: Json = {}
     for line in done.stdout.splitlines():
         if line.startswith(RESULT_MARK):
             result = json.loads(line[len(RESULT_MARK) :])
-    return Run(seconds, result)
+    return Run(seconds, result, cpu, load)
 
 
 def peak_memory_mb() -> float:
@@ -212,11 +223,21 @@ def child(payload: Json) -> Json:
 
 
 @contextlib.contextmanager
-def _timed_stages(totals: dict[str, float]) -> Iterator[None]:
-    """Add the time spent in each stage of the build to ``totals`` while active."""
+def _timed_stages(totals: dict[str, float], counts: dict[str, int] | None = None) -> Iterator[None]:
+    """Add the time spent in each stage of the build to ``totals`` while active.
+
+    ``compose`` is the composer's own time (``Plan.seconds``: its measuring
+    layouts and its choices), which the ``html`` and ``layout`` stages hold
+    too; ``counts`` gets the engine layouts made (``layouts``), those the
+    composer made (``composer_layouts``, its final layout of the issue
+    included) and the plans made (``plans``).
+    """
     import weasyprint
 
     import bulletin.build
+
+    counts = counts if counts is not None else {}
+    inside = [0]
 
     def timed(stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -228,17 +249,41 @@ def _timed_stages(totals: dict[str, float]) -> Iterator[None]:
 
         return wrapper
 
-    patches: list[tuple[Any, str, str]] = [
-        (bulletin.build, "load_issue", "load"),
-        (bulletin.build, "check_photos", "load"),
-        (bulletin.build, "prepare_photos", "photos"),
-        (bulletin.build, "render_html", "html"),
-        (weasyprint.HTML, "render", "layout"),
-        (weasyprint.Document, "write_pdf", "write"),
+    def counted(function: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            counts["layouts"] = counts.get("layouts", 0) + 1
+            if inside[0]:
+                counts["composer_layouts"] = counts.get("composer_layouts", 0) + 1
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    def composing(function: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            inside[0] += 1
+            try:
+                result = function(*args, **kwargs)
+            finally:
+                inside[0] -= 1
+            for plan in result.values() if isinstance(result, dict) else [result]:
+                totals["compose"] = totals.get("compose", 0.0) + plan.seconds
+                counts["plans"] = counts.get("plans", 0) + 1
+            return result
+
+        return wrapper
+
+    patches: list[tuple[Any, str, Callable[[Callable[..., Any]], Callable[..., Any]]]] = [
+        (bulletin.build, "load_issue", lambda f: timed("load", f)),
+        (bulletin.build, "check_photos", lambda f: timed("load", f)),
+        (bulletin.build, "prepare_photos", lambda f: timed("photos", f)),
+        (bulletin.build, "render_html", lambda f: timed("html", f)),
+        (bulletin.build, "plan_issue", composing),
+        (weasyprint.HTML, "render", lambda f: counted(timed("layout", f))),
+        (weasyprint.Document, "write_pdf", lambda f: timed("write", f)),
     ]
     saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
-    for owner, name, stage in patches:
-        setattr(owner, name, timed(stage, getattr(owner, name)))
+    for owner, name, wrap in patches:
+        setattr(owner, name, wrap(getattr(owner, name)))
     try:
         yield
     finally:
@@ -256,8 +301,9 @@ def _stages_task(payload: Json) -> Json:
     imported = time.perf_counter() - start
     root, out = Path(payload["root"]), Path(payload["out"])
     totals: dict[str, float] = {}
+    counts: dict[str, int] = {}
     start = time.perf_counter()
-    with _timed_stages(totals):
+    with _timed_stages(totals, counts):
         results = bulletin.build.build_issue(
             root,
             payload["month"],
@@ -270,6 +316,7 @@ def _stages_task(payload: Json) -> Json:
         "import": imported,
         "total": total,
         "stages": totals,
+        "counts": counts,
         "files": [
             {"edition": r.edition, "language": r.language, "bytes": r.size, "pages": r.page_count}
             for r in results
@@ -319,16 +366,26 @@ def _warm_task(payload: Json) -> Json:
     watcher = Watcher(root, month, out, edition="email", language="en")
     first = watcher.build()
     assert not first.problems, first.problems
-    times, kinds, stages = [], [], []
+    times, kinds, stages, counts = [], [], [], []
     for number in range(payload["edits"]):
         kinds.append(edit_story(issue_file, number))
         totals: dict[str, float] = {}
-        with _timed_stages(totals):
+        counted: dict[str, int] = {}
+        cpu = time.process_time()
+        with _timed_stages(totals, counted):
             rebuild = watcher.handle([issue_file])
+        totals["cpu"] = time.process_time() - cpu
         assert rebuild is not None and not rebuild.problems, rebuild
         times.append(rebuild.seconds)
         stages.append(totals)
-    return {"first": first.seconds, "rebuilds": times, "kinds": kinds, "stages": stages}
+        counts.append(counted)
+    return {
+        "first": first.seconds,
+        "rebuilds": times,
+        "kinds": kinds,
+        "stages": stages,
+        "counts": counts,
+    }
 
 
 def _bare_task(payload: Json) -> Json:
@@ -362,17 +419,25 @@ def _build_task(payload: Json) -> Json:
     from bulletin.build import build_issue
 
     imported = time.perf_counter() - start
+    totals: dict[str, float] = {}
+    counts: dict[str, int] = {}
     start = time.perf_counter()
-    results = build_issue(
-        Path(payload["root"]),
-        payload["month"],
-        Path(payload["out"]),
-        edition=payload.get("edition"),
-        language=payload.get("language"),
-    )
+    cpu = time.process_time()
+    with _timed_stages(totals, counts):
+        results = build_issue(
+            Path(payload["root"]),
+            payload["month"],
+            Path(payload["out"]),
+            edition=payload.get("edition"),
+            language=payload.get("language"),
+        )
     return {
         "import": imported,
         "build": time.perf_counter() - start,
+        "build_cpu": time.process_time() - cpu,
+        "compose": totals.get(COMPOSE, 0.0),
+        "layout": totals.get("layout", 0.0),
+        "counts": counts,
         "pages": results[0].page_count,
     }
 
@@ -430,6 +495,10 @@ def bench_sample(work: Path, settings: Settings) -> Json:
     stages["other"] = max(0.0, total - sum(stages.values()))
     figures["stages"] = stages
     figures["stages_total"] = total
+    figures["stages_compose"] = median(
+        [run.result["stages"].get(COMPOSE, 0.0) for run in stage_runs]
+    )
+    figures["stages_counts"] = stage_runs[0].result["counts"]
     figures["files"] = stage_runs[0].result["files"]
     bare = stage_runs[0].result["bare"]
 
@@ -437,18 +506,34 @@ def bench_sample(work: Path, settings: Settings) -> Json:
         run_process([*bulletin_command, *root_args, "--out", str(work / f"cold-{n}")])
         for n in range(settings.runs)
     ]
-    figures["cold_all"] = median([run.seconds for run in cold_all])
+    _add_runs(figures, "cold_all", cold_all)
     single = ["--edition", "email", "--language", "en"]
     cold_email = [
         run_process([*bulletin_command, *root_args, "--out", str(work / f"email-{n}"), *single])
         for n in range(settings.runs)
     ]
-    figures["cold_email_first"] = median([run.seconds for run in cold_email])
+    _add_runs(figures, "cold_email_first", cold_email)
     again = [
         run_process([*bulletin_command, *root_args, "--out", str(work / "email-0"), *single])
         for _ in range(settings.runs)
     ]
-    figures["cold_email_again"] = median([run.seconds for run in again])
+    _add_runs(figures, "cold_email_again", again)
+    # The same builds in a process that times the composer: empty out/, then kept.
+    for name, folder in (("first", "composed-{n}"), ("again", "email-0")):
+        composed = [
+            run_child(
+                "build",
+                root=str(project),
+                month=SAMPLE,
+                out=str(work / folder.format(n=n)),
+                edition="email",
+                language="en",
+            )
+            for n in range(settings.runs)
+        ]
+        for key in ("build", "build_cpu", "compose", "layout"):
+            figures[f"email_{name}_{key}"] = median([run.result[key] for run in composed])
+        figures[f"email_{name}_counts"] = composed[0].result["counts"]
 
     environment = {**os.environ, "FONTCONFIG_FILE": bare["fontconfig"]}
     bare_command = [
@@ -506,10 +591,19 @@ def bench_sample(work: Path, settings: Settings) -> Json:
         )
     figures["warm_stages"] = {
         stage: median([totals.get(stage, 0.0) for totals in warm.result["stages"]])
-        for stage in STAGES
+        for stage in (*STAGES, COMPOSE, "cpu")
     }
+    figures["warm_counts"] = warm.result["counts"][0] if warm.result["counts"] else {}
+    figures["warm_load"] = warm.load
     figures["load_after"] = load_average()
     return figures
+
+
+def _add_runs(figures: Json, name: str, runs: Sequence[Run]) -> None:
+    """Put the median wall time of ``runs`` under ``name``, their CPU time and load beside it."""
+    figures[name] = median([run.seconds for run in runs])
+    figures[f"{name}_cpu"] = median([run.cpu for run in runs])
+    figures[f"{name}_load"] = median([run.load for run in runs])
 
 
 def bench_camera(work: Path, settings: Settings) -> Json:
@@ -563,6 +657,11 @@ def bench_scaling(work: Path, settings: Settings) -> Json:
                 "pages": made,
                 "build": build,
                 "per_page": build / made,
+                "build_cpu": median([run.result["build_cpu"] for run in runs]),
+                "compose": median([run.result["compose"] for run in runs]),
+                "layout": median([run.result["layout"] for run in runs]),
+                "counts": runs[0].result["counts"],
+                "load": median([run.load for run in runs]),
                 "process": median([run.seconds for run in runs]),
                 "peak_mb": max(run.result["peak_mb"] for run in runs),
             }
@@ -686,11 +785,28 @@ def report(figures: Json) -> str:
         for stage, seconds in sample["stages"].items():
             add(f"  {stage:<28}{seconds:8.2f}")
         add(f"  {'total':<28}{sample['stages_total']:8.2f}")
-        add("Builds, in seconds")
+        add(
+            f"  {'of html and layout, compose':<28}{sample['stages_compose']:8.2f}"
+            f"  ({_counted(sample['stages_counts'])})"
+        )
+        add("Builds, in seconds: wall time, CPU time (user + system), load average at the start")
+        for name, key in (
+            ("cold, every edition and language", "cold_all"),
+            ("cold, email edition (en), empty out/", "cold_email_first"),
+            ("cold, email edition (en), again", "cold_email_again"),
+        ):
+            add(
+                f"  {name:<40}{sample[key]:8.2f}  CPU {sample[key + '_cpu']:6.2f}  "
+                f"load {sample[key + '_load']:5.2f}"
+            )
+        for name, key in (("empty out/", "first"), ("again", "again")):
+            add(
+                f"    in the process, {name}: build {sample[f'email_{key}_build']:.2f} s "
+                f"(CPU {sample[f'email_{key}_build_cpu']:.2f}), of which layout "
+                f"{sample[f'email_{key}_layout']:.2f}, compose {sample[f'email_{key}_compose']:.2f}"
+                f" ({_counted(sample[f'email_{key}_counts'])})"
+            )
         rows = [
-            ("cold, every edition and language", sample["cold_all"]),
-            ("cold, email edition (en), empty out/", sample["cold_email_first"]),
-            ("cold, email edition (en), again", sample["cold_email_again"]),
             ("warm rebuild after a text edit", sample["warm_rebuild"]),
             *(
                 (f"  {name}", sample[f"warm_rebuild_{kind}"])
@@ -715,6 +831,7 @@ def report(figures: Json) -> str:
             + ", ".join(
                 f"{stage} {seconds:.2f}" for stage, seconds in sample["warm_stages"].items()
             )
+            + f" ({_counted(sample['warm_counts'])}; load {sample['warm_load']:.2f})"
         )
         add(
             "  cold email build / bare WeasyPrint (photos at placed size): "
@@ -752,12 +869,26 @@ def report(figures: Json) -> str:
     if scaling:
         add("")
         add("Scaling: generated issues, email edition in English (build time in the process)")
-        header = ("pages", "blocks", "build s", "s/page", "process s", "peak MB")
+        header = (
+            "pages",
+            "blocks",
+            "build s",
+            "s/page",
+            "CPU s",
+            "compose s",
+            "layout s",
+            "layouts",
+            "load",
+            "process s",
+            "peak MB",
+        )
         add("  " + " ".join(f"{name:>9}" for name in header))
         for row in scaling["sizes"]:
             add(
                 f"  {row['pages']:>9} {row['blocks']:>9} {row['build']:>9.2f} "
-                f"{row['per_page']:>9.3f} {row['process']:>9.2f} {row['peak_mb']:>9.0f}"
+                f"{row['per_page']:>9.3f} {row['build_cpu']:>9.2f} {row['compose']:>9.2f} "
+                f"{row['layout']:>9.2f} {row['counts'].get('layouts', 0):>9} "
+                f"{row['load']:>9.2f} {row['process']:>9.2f} {row['peak_mb']:>9.0f}"
             )
         first, last = scaling["sizes"][0], scaling["sizes"][-1]
         add(
@@ -783,6 +914,14 @@ def report(figures: Json) -> str:
             f"files ({archive['search_chunk_bytes'] / 1e6:.2f} MB of index chunks and fragments)"
         )
     return "\n".join(lines)
+
+
+def _counted(counts: Mapping[str, int]) -> str:
+    """Return the engine layouts and plans a build made, as words."""
+    return (
+        f"{counts.get('layouts', 0)} engine layouts, {counts.get('composer_layouts', 0)} "
+        f"of them the composer's, {counts.get('plans', 0)} plans"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
