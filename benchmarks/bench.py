@@ -45,8 +45,10 @@ RESULT_MARK = "BENCH-RESULT "
 BLOCKS_FOR_PAGES = {8: 12, 16: 23, 32: 51, 64: 103}
 ARCHIVE_BLOCKS = 3
 STAGES = ("load", "photos", "html", "layout", "write")
-# What the stages above hold of the composer: its own time (Plan.seconds).
+# What the stages above hold of the composer: its own time (Plan.seconds),
+# and its CPU time, in measuring layouts and in choosing.
 COMPOSE = "compose"
+COMPOSER_CPU = ("compose_cpu", "measuring_cpu", "choosing_cpu")
 
 Json = dict[str, Any]
 
@@ -228,16 +230,20 @@ def _timed_stages(totals: dict[str, float], counts: dict[str, int] | None = None
 
     ``compose`` is the composer's own time (``Plan.seconds``: its measuring
     layouts and its choices), which the ``html`` and ``layout`` stages hold
-    too; ``counts`` gets the engine layouts made (``layouts``), those the
-    composer made (``composer_layouts``, its final layout of the issue
-    included) and the plans made (``plans``).
+    too; ``compose_cpu`` its CPU time, of which ``measuring_cpu`` in its
+    measuring layouts and ``choosing_cpu`` in its own Python. ``counts``
+    gets the engine layouts made (``layouts``), those the composer made
+    (``composer_layouts``, its final layout of the issue included) and the
+    plans made (``plans``).
     """
     import weasyprint
 
     import bulletin.build
+    import bulletin.compose.plan
 
     counts = counts if counts is not None else {}
-    inside = [0]
+    # Depth inside the composer, and inside its final layout of the issue.
+    inside = [0, 0]
 
     def timed(stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -249,11 +255,20 @@ def _timed_stages(totals: dict[str, float], counts: dict[str, int] | None = None
 
         return wrapper
 
+    def cpu(name: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        start = time.process_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            totals[name] = totals.get(name, 0.0) + time.process_time() - start
+
     def counted(function: Callable[..., Any]) -> Callable[..., Any]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             counts["layouts"] = counts.get("layouts", 0) + 1
             if inside[0]:
                 counts["composer_layouts"] = counts.get("composer_layouts", 0) + 1
+            if inside[0] and not inside[1]:
+                return cpu("measuring_cpu", function, *args, **kwargs)
             return function(*args, **kwargs)
 
         return wrapper
@@ -262,7 +277,7 @@ def _timed_stages(totals: dict[str, float], counts: dict[str, int] | None = None
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             inside[0] += 1
             try:
-                result = function(*args, **kwargs)
+                result = cpu("plan_cpu", function, *args, **kwargs)
             finally:
                 inside[0] -= 1
             for plan in result.values() if isinstance(result, dict) else [result]:
@@ -272,12 +287,23 @@ def _timed_stages(totals: dict[str, float], counts: dict[str, int] | None = None
 
         return wrapper
 
+    def final(function: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            inside[1] += 1
+            try:
+                return cpu("final_cpu", function, *args, **kwargs)
+            finally:
+                inside[1] -= 1
+
+        return wrapper
+
     patches: list[tuple[Any, str, Callable[[Callable[..., Any]], Callable[..., Any]]]] = [
         (bulletin.build, "load_issue", lambda f: timed("load", f)),
         (bulletin.build, "check_photos", lambda f: timed("load", f)),
         (bulletin.build, "prepare_photos", lambda f: timed("photos", f)),
         (bulletin.build, "render_html", lambda f: timed("html", f)),
         (bulletin.build, "plan_issue", composing),
+        (bulletin.compose.plan, "render_numbered", final),
         (weasyprint.HTML, "render", lambda f: counted(timed("layout", f))),
         (weasyprint.Document, "write_pdf", lambda f: timed("write", f)),
     ]
@@ -289,6 +315,13 @@ def _timed_stages(totals: dict[str, float], counts: dict[str, int] | None = None
     finally:
         for owner, name, original in saved:
             setattr(owner, name, original)
+        # The composer's CPU time: its plans less their final layouts, and of
+        # that its measuring layouts and its own Python (choosing).
+        plan_cpu = totals.pop("plan_cpu", 0.0)
+        if plan_cpu:
+            totals["compose_cpu"] = plan_cpu - totals.pop("final_cpu", 0.0)
+            totals["measuring_cpu"] = totals.get("measuring_cpu", 0.0)
+            totals["choosing_cpu"] = totals["compose_cpu"] - totals["measuring_cpu"]
 
 
 def _stages_task(payload: Json) -> Json:
@@ -436,6 +469,7 @@ def _build_task(payload: Json) -> Json:
         "build": time.perf_counter() - start,
         "build_cpu": time.process_time() - cpu,
         "compose": totals.get(COMPOSE, 0.0),
+        **{key: totals.get(key, 0.0) for key in COMPOSER_CPU},
         "layout": totals.get("layout", 0.0),
         "counts": counts,
         "pages": results[0].page_count,
@@ -531,7 +565,7 @@ def bench_sample(work: Path, settings: Settings) -> Json:
             )
             for n in range(settings.runs)
         ]
-        for key in ("build", "build_cpu", "compose", "layout"):
+        for key in ("build", "build_cpu", "compose", "layout", *COMPOSER_CPU):
             figures[f"email_{name}_{key}"] = median([run.result[key] for run in composed])
         figures[f"email_{name}_counts"] = composed[0].result["counts"]
 
@@ -591,7 +625,7 @@ def bench_sample(work: Path, settings: Settings) -> Json:
         )
     figures["warm_stages"] = {
         stage: median([totals.get(stage, 0.0) for totals in warm.result["stages"]])
-        for stage in (*STAGES, COMPOSE, "cpu")
+        for stage in (*STAGES, COMPOSE, *COMPOSER_CPU, "cpu")
     }
     figures["warm_counts"] = warm.result["counts"][0] if warm.result["counts"] else {}
     figures["warm_load"] = warm.load
@@ -659,6 +693,7 @@ def bench_scaling(work: Path, settings: Settings) -> Json:
                 "per_page": build / made,
                 "build_cpu": median([run.result["build_cpu"] for run in runs]),
                 "compose": median([run.result["compose"] for run in runs]),
+                **{key: median([run.result[key] for run in runs]) for key in COMPOSER_CPU},
                 "layout": median([run.result["layout"] for run in runs]),
                 "counts": runs[0].result["counts"],
                 "load": median([run.load for run in runs]),
@@ -806,6 +841,7 @@ def report(figures: Json) -> str:
                 f"{sample[f'email_{key}_layout']:.2f}, compose {sample[f'email_{key}_compose']:.2f}"
                 f" ({_counted(sample[f'email_{key}_counts'])})"
             )
+            add(f"      composer, CPU: {_composer_cpu(sample, f'email_{key}_')}")
         rows = [
             ("warm rebuild after a text edit", sample["warm_rebuild"]),
             *(
@@ -890,10 +926,14 @@ def report(figures: Json) -> str:
                 f"{row['layout']:>9.2f} {row['counts'].get('layouts', 0):>9} "
                 f"{row['load']:>9.2f} {row['process']:>9.2f} {row['peak_mb']:>9.0f}"
             )
+        for row in scaling["sizes"]:
+            add(f"  {row['pages']} pages, composer CPU: {_composer_cpu(row)}")
         first, last = scaling["sizes"][0], scaling["sizes"][-1]
         add(
             f"  time per page, {last['pages']} pages / {first['pages']} pages: "
-            f"{last['per_page'] / first['per_page']:.2f}"
+            f"{last['per_page'] / first['per_page']:.2f} (wall), "
+            f"{(last['build_cpu'] / last['pages']) / (first['build_cpu'] / first['pages']):.2f}"
+            " (CPU)"
         )
     archive = figures.get("archive")
     if archive:
@@ -914,6 +954,15 @@ def report(figures: Json) -> str:
             f"files ({archive['search_chunk_bytes'] / 1e6:.2f} MB of index chunks and fragments)"
         )
     return "\n".join(lines)
+
+
+def _composer_cpu(figures: Mapping[str, Any], prefix: str = "") -> str:
+    """Return the composer's CPU time, in measuring layouts and in choosing, as words."""
+    return (
+        f"{figures[prefix + 'compose_cpu']:.2f} s, of which measuring layouts "
+        f"{figures[prefix + 'measuring_cpu']:.2f} s and choosing "
+        f"{figures[prefix + 'choosing_cpu']:.2f} s"
+    )
 
 
 def _counted(counts: Mapping[str, int]) -> str:
