@@ -85,7 +85,8 @@ def test_the_entry_template_repeats_the_contract(sample_root: Path) -> None:
         contract.PULL_QUOTE,
         contract.BODY,
         contract.PHOTO,
-        contract.CLOSING_SPACE,
+        contract.BACK_PHOTO,
+        contract.BACK_PANEL,
         *contract.FIELD_CLASSES,
     }
     named = set(re.findall(r'"([a-z-]+)"', comment))

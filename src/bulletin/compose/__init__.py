@@ -8,10 +8,11 @@ the issue out once with the plan.
 
 from bulletin.compose.crops import PhotoPlace
 from bulletin.compose.plan import Measures, Plan, default_choice, plan_issue
-from bulletin.compose.shapes import Choice, Hole, Layout, PhotoSize
+from bulletin.compose.shapes import Choice, Closing, Hole, Layout, PhotoSize
 
 __all__ = [
     "Choice",
+    "Closing",
     "Hole",
     "Layout",
     "Measures",

@@ -15,6 +15,7 @@ from typing import Any
 
 from bulletin.engine.balance import flow
 from bulletin.engine.tree import class_names, page_box
+from bulletin.html import contract
 
 Flow = tuple[tuple[float, float, bool, float, str], ...]
 
@@ -53,6 +54,12 @@ class Front:
     """Where what precedes the blocks ends on that page (its border edge, px from the top)."""
     margin_before: float
     """The bottom margin of what precedes the blocks (it collapses with the first one's)."""
+    back_photo_width: float = 0.0
+    """The width of the closing block's back photo (px; 0 when it has none)."""
+    back_photo_height: float = 0.0
+    """Its height, as the layout sets it."""
+    panel: float = 0.0
+    """The height of the closing block's back panel, as its content sets it (px)."""
 
     def start(self, first_margin: float) -> float:
         """Return where the first block's border box starts, below ``first_margin``."""
@@ -115,7 +122,8 @@ def measure_front(document: Any) -> Front:
     first = page_box(document.pages[0])
     later = page_box(document.pages[1]) if len(document.pages) > 1 else first
     start: tuple[int, float, float] | None = None
-    tail = 0.0
+    tail = panel = 0.0
+    photo_size = (0.0, 0.0)
     for index, page in enumerate(document.pages):
         root = page_box(page)
         top = root.content_box_y()
@@ -128,9 +136,18 @@ def measure_front(document: Any) -> Front:
                 start = (index, edge - top, float(before[-1].margin_bottom))
             else:
                 start = (index, parent.children[position].position_y - top, 0.0)
-        contacts = _find_class(root, "contacts")
+        contacts = _find_class(root, contract.CONTACTS)
         if contacts is not None:
             tail = contacts.margin_height() - float(contacts.margin_top) + _margin_top(contacts)
+            figure = _find_class(contacts, contract.BACK_PHOTO)
+            image = _find_tag(figure, "img") if figure is not None else None
+            if image is not None:
+                parent, position = image
+                photo = parent.children[position]
+                photo_size = (photo.width, photo.height)
+            found_panel = _find_class(contacts, contract.BACK_PANEL)
+            if found_panel is not None:
+                panel = found_panel.border_height()
     if start is None:
         raise ValueError("the layout has no <main> element for the stories")
     first_page, offset, margin = start
@@ -142,6 +159,9 @@ def measure_front(document: Any) -> Front:
         first_page,
         quantized(offset),
         quantized(margin),
+        quantized(photo_size[0]),
+        quantized(photo_size[1]),
+        quantized(panel),
     )
 
 

@@ -39,6 +39,16 @@ REPEAT_COST = 12.0
 MONOTONY_COST = 120.0
 LONE_LINES_COST = 800.0
 LONE_CLOSING_COST = 500.0
+# The closing block grows into the room left on the last page: its back
+# photo first (cheap: the photo is shown larger, less cropped), then its
+# back panel, to the page foot. A large panel costs more than the issue's
+# own content would (a larger photo, a pull quote), less than a hole.
+PHOTO_GROWTH_COST = 0.5
+PANEL_COST = 6.0
+PANEL_QUADRATIC_COST = 0.04
+# Room the plan leaves unused on the last page: the engine may paginate a
+# line otherwise than the simulation (mm).
+CLOSING_SAFETY_MM = 3.0
 # The issue's lead story wants a photo at least this tall (mm).
 LEAD_PHOTO_MM = 100.0
 LEAD_PHOTO_COST = 2.0
@@ -64,6 +74,10 @@ class Geometry:
     """Height of the closing block, with its margin."""
     budget: int
     """The most pages the issue may take."""
+    photo_room: float = 0.0
+    """How much taller the closing block's back photo may grow, within its crop limits (px)."""
+    photo_height: float = 0.0
+    """The back photo's height in ``tail`` (px; 0 without one)."""
 
 
 class Body:
@@ -275,6 +289,10 @@ class Paginated:
     """The page the closing block is on, counted from 0."""
     cost: float
     """Its cost."""
+    closing_photo: float = 0.0
+    """The back photo's height, grown into the room (px; 0 without one)."""
+    closing_panel: float = 0.0
+    """How much of the room the back panel grows by (px; the rest is slack)."""
 
 
 def capacity(geometry: Geometry, page: int) -> float:
@@ -359,6 +377,32 @@ def hole_cost(hole_px: float) -> float:
     return millimetres * 20 + millimetres * millimetres * 4
 
 
+def closing_growth(geometry: Geometry, room: float) -> tuple[float, float]:
+    """Return how the closing block grows into ``room`` (px): its photo's share, its panel's.
+
+    The photo grows first, within its limits; the panel takes the room
+    still left, to the page foot, less a safety margin. Room under
+    ``SLACK_MM`` is left as slack.
+    """
+    usable = room - CLOSING_SAFETY_MM * PX_PER_MM
+    if usable <= SLACK_MM * PX_PER_MM:
+        return 0.0, 0.0
+    photo = min(usable, geometry.photo_room)
+    panel = usable - photo
+    return photo, panel if panel > SLACK_MM * PX_PER_MM else 0.0
+
+
+def closing_cost(geometry: Geometry, room: float) -> float:
+    """Return the cost of the closing block's growing into ``room`` (px) on the last page."""
+    photo, panel = closing_growth(geometry, room)
+    panel_mm = panel / PX_PER_MM
+    return (
+        photo / PX_PER_MM * PHOTO_GROWTH_COST
+        + panel_mm * PANEL_COST
+        + panel_mm * panel_mm * PANEL_QUADRATIC_COST
+    )
+
+
 def paginate(geometry: Geometry, choices: Sequence[Sequence[Candidate]]) -> Paginated:
     """Return the cheapest plan: one candidate from each index's list, covering every block.
 
@@ -405,23 +449,32 @@ def paginate(geometry: Geometry, choices: Sequence[Sequence[Candidate]]) -> Pagi
         closing_page = page
         added = 0.0
         if position > 0 and geometry.tail > room + EPSILON_PX:
-            # The closing block goes to a page of its own: the room left on
-            # that page is a hole too.
+            # The closing block goes to a page of its own, a back page: the
+            # room left on the page before is a hole.
             added += hole_cost(room) + LONE_CLOSING_COST
             closing_page = page + 1
             room = capacity(geometry, closing_page) - geometry.tail
-            added += hole_cost(room)
         else:
             room -= geometry.tail
-            added += hole_cost(room)
+        # The closing block grows into the room left: no hole, at a cost.
+        added += closing_cost(geometry, room)
         pages = closing_page + 1
         added += pages * PAGE_COST
         if pages + geometry.first_page > geometry.budget:
             added += OVER_BUDGET_COST
         total = cost + added
         if best is None or total < best.cost:
+            photo, panel = closing_growth(geometry, room)
+            if geometry.photo_height:
+                photo += geometry.photo_height
             best = Paginated(
-                steps, pages + geometry.first_page, max(0.0, room), closing_page, total
+                steps,
+                pages + geometry.first_page,
+                max(0.0, room),
+                closing_page,
+                total,
+                photo,
+                panel,
             )
     assert best is not None, "an issue has at least one block"
     return best

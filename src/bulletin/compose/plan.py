@@ -38,7 +38,7 @@ from bulletin.compose.paginate import (
     hole_cost,
     paginate,
 )
-from bulletin.compose.shapes import PX_PER_MM, Choice, Hole, Layout, PhotoSize
+from bulletin.compose.shapes import PX_PER_MM, Choice, Closing, Hole, Layout, PhotoSize
 from bulletin.engine.balance import Piece
 from bulletin.errors import PhotoError
 from bulletin.fingerprint import code_version
@@ -58,16 +58,18 @@ _Kept = TypeVar("_Kept", Front, Part)
 FRONT_STYLE = f".{contract.CONTACTS} {{ break-before: page !important; }}"
 PARTS_STYLE = (
     "\n@page {{ size: {width}px {height}mm !important; }}\n"
-    f".{contract.MASTHEAD}, .{contract.CONTENTS}, .{contract.CONTACTS}, "
-    f".{contract.CLOSING_SPACE} {{{{ display: none !important; }}}}\n"
+    f".{contract.MASTHEAD}, .{contract.CONTENTS}, .{contract.CONTACTS} "
+    "{{ display: none !important; }}\n"
 )
 MEASURING_PAGE_MM = 20_000
 # Front layouts measured per plan, at most: the contents list is measured
 # with the pages it will print, guessed first, then as the plan predicts them.
 FRONT_ATTEMPTS = 2
-# Room the plan leaves unused on the last page: the engine may paginate a
-# line otherwise than the simulation (mm).
-CLOSING_SAFETY_MM = 3.0
+# The tallest the back photo grows to (mm), however much room is left.
+BACK_PHOTO_MAX_MM = 130.0
+# A back panel grown by more than this is reported: the issue's own content
+# would fill the page better (mm).
+PANEL_REPORTED_MM = 40.0
 # Between two items of a brief (style.css: .brief-item + .brief-item).
 BRIEF_GAP_MM = 4.0
 
@@ -160,7 +162,7 @@ def plan_issue(
     parts = _measure_parts(loaded, typesetter, front.page_width, limits, resources, measures, used)
     candidates = _candidates(blocks, parts, limits, loaded)
     margin = candidates[0][0].margin if candidates and candidates[0] else 0.0
-    found = paginate(_geometry(loaded, front, margin), candidates)
+    found = paginate(_geometry(loaded, front, margin, photos), candidates)
     predicted = _start_pages(found, blocks, front)
     for _ in range(FRONT_ATTEMPTS - 1):
         if predicted == pages:
@@ -168,11 +170,11 @@ def plan_issue(
         # The contents list prints other pages than it was measured with.
         pages = predicted
         front = _measure_front(loaded, typesetter, pages, resources, measures, used)
-        found = paginate(_geometry(loaded, front, margin), candidates)
+        found = paginate(_geometry(loaded, front, margin, photos), candidates)
         predicted = _start_pages(found, blocks, front)
     # Keep what this plan used, for the next one.
     measures.fronts, measures.parts = used.fronts, used.parts
-    layout = _layout(found, blocks)
+    layout = _layout(found, blocks, front)
     planned = time.perf_counter() - started
 
     def lay_out(layout: Layout, guess: Mapping[str, int]) -> RenderedPdf:
@@ -181,10 +183,11 @@ def plan_issue(
         )
 
     laid_out = lay_out(layout, predicted)
-    if laid_out.page_count > found.pages and layout.closing_mm:
-        # The engine paginated a line longer than the simulation: give up the
-        # closing space rather than push the closing block onto a page of its own.
-        layout = dataclasses.replace(layout, closing_mm=0.0)
+    natural = _closing_base(loaded, front, photos)
+    if laid_out.page_count > found.pages and layout.closing != natural:
+        # The engine paginated a line longer than the simulation: the closing
+        # block keeps its natural height rather than go onto a page of its own.
+        layout = dataclasses.replace(layout, closing=natural)
         laid_out = lay_out(layout, start_pages(laid_out.document, ids))
     log.debug(
         "plan: %.3f s, %d pages predicted, %d laid out", planned, found.pages, laid_out.page_count
@@ -250,17 +253,52 @@ def _limits(
     return found
 
 
-def _geometry(loaded: LoadedIssue, front: Front, margin: float) -> Geometry:
+def _geometry(
+    loaded: LoadedIssue, front: Front, margin: float, photos: Mapping[Path, PhotoInfo]
+) -> Geometry:
     first_height = front.first_height if front.first_page == 0 else front.height
+    low, high = _back_photo_heights(loaded, front, photos)
     return Geometry(
         first_height,
         front.height,
         # The first block adds its own margin (see paginate.place).
         front.start(margin) - margin,
         front.first_page,
-        front.tail,
+        # The back photo is never shorter than its crop limit allows.
+        front.tail + low - front.back_photo_height,
         loaded.publication.page_budget,
+        photo_room=high - low,
+        photo_height=low,
     )
+
+
+def _back_photo_heights(
+    loaded: LoadedIssue, front: Front, photos: Mapping[Path, PhotoInfo]
+) -> tuple[float, float]:
+    """Return the back photo's least and greatest heights (px; 0 without one).
+
+    The least is the layout's own height, or taller where that would crop
+    the photo past its limit; the greatest shows it less cropped, up to
+    ``BACK_PHOTO_MAX_MM``, its width as the layout sets it.
+    """
+    back = loaded.issue.back_photo
+    width, height = front.back_photo_width, front.back_photo_height
+    if back is None or not width or not height:
+        return 0.0, 0.0
+    path = Path(back.file)
+    info = photos.get(path) or photos.get(path.resolve())
+    if info is None:
+        return height, height
+    limits = photo_limits(info.width, info.height)
+    low = max(height, width / limits.high)
+    high = max(low, min(width / limits.low, BACK_PHOTO_MAX_MM * PX_PER_MM))
+    return low, high
+
+
+def _closing_base(loaded: LoadedIssue, front: Front, photos: Mapping[Path, PhotoInfo]) -> Closing:
+    """Return the closing block at its natural height: its back photo as its limits allow."""
+    low, _ = _back_photo_heights(loaded, front, photos)
+    return Closing(round(low / PX_PER_MM, 2))
 
 
 _UNHELD = (
@@ -376,7 +414,7 @@ def _briefs(
     return found
 
 
-def _layout(found: Paginated, blocks: Sequence[Story | Stats]) -> Layout:
+def _layout(found: Paginated, blocks: Sequence[Story | Stats], front: Front) -> Layout:
     choices: dict[str, Choice] = {}
     for step in found.steps:
         block = blocks[step.index]
@@ -399,7 +437,13 @@ def _layout(found: Paginated, blocks: Sequence[Story | Stats]) -> Layout:
             side=shape.side[0] if shape.side is not None else None,
             lead=step.index == 0,
         )
-    closing = max(0.0, found.closing / PX_PER_MM - CLOSING_SAFETY_MM)
+    # The closing block grows into the room left: its photo, then its panel.
+    grown = found.closing_panel
+    closing = Closing(
+        round(found.closing_photo / PX_PER_MM, 2),
+        round((front.panel + grown) / PX_PER_MM, 2) if grown else 0.0,
+        round(grown / PX_PER_MM, 2),
+    )
     return Layout(choices, closing)
 
 
@@ -424,11 +468,13 @@ def _holes(found: Paginated, blocks: Sequence[Story | Stats], front: Front) -> t
                     blocks[before.index].id,
                 )
             )
-    if hole_cost(found.closing) > 0 and found.steps:
+    if found.closing_panel / PX_PER_MM > PANEL_REPORTED_MM and found.steps:
+        # Not empty (the back panel grows into it), but room the issue's own
+        # content would fill better.
         holes.append(
             Hole(
                 front.first_page + found.closing_page + 1,
-                found.closing / PX_PER_MM,
+                found.closing_panel / PX_PER_MM,
                 blocks[found.steps[-1].index].id,
                 closing=True,
             )
@@ -489,7 +535,7 @@ def _measure_parts(
     shared = {
         name: value
         for name, value in context.items()
-        if name not in {"blocks", "toc", "title", "description", "keywords", "closing_space_mm"}
+        if name not in {"blocks", "toc", "title", "description", "keywords", "closing"}
     }
     keys = {
         spec.id: _key(json.dumps([shared, block], default=str, sort_keys=True), style, resources)

@@ -122,10 +122,26 @@ class Hole:
 
 
 @dataclass(frozen=True)
+class Closing:
+    """How the closing block fills the room left on the last page: it grows into a back page.
+
+    First the back photo grows (less cropped, within its limits); the room
+    still left goes to the back panel, which reaches the page foot.
+    """
+
+    photo_mm: float = 0.0
+    """The back photo's height (0: the layout's own)."""
+    panel_mm: float = 0.0
+    """The back panel's height, to the page foot (0: its content's)."""
+    grown_mm: float = 0.0
+    """How much taller than its content the back panel is (mm)."""
+
+
+@dataclass(frozen=True)
 class Layout:
     """The choices of a plan, as the layout templates need them."""
 
     choices: dict[str, Choice] = field(default_factory=dict)
     """By block id; the members of a brief after the first are left out."""
-    closing_mm: float = 0.0
-    """Room left on the last page, given to the closing block (mm)."""
+    closing: Closing = field(default_factory=Closing)
+    """How the closing block grows into the room left on the last page."""

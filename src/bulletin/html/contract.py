@@ -34,8 +34,10 @@ CONTENTS = "contents"
 """The contents list on page 1."""
 CONTACTS = "contacts"
 """The contacts block that closes the issue, after the stories."""
-CLOSING_SPACE = "closing-space"
-"""The room left on the last page before the contacts (prints nothing)."""
+BACK_PHOTO = "back-photo"
+"""The closing block's photo (optional): the plan sets its height as the room allows."""
+BACK_PANEL = "back-panel"
+"""The part of the closing block that grows to the page foot when room is left (the back page)."""
 
 # Inside a story.
 STORY_HEAD = "story-head"

@@ -171,7 +171,7 @@ def build_context(
                 for office in publication.contacts.offices
             ],
         },
-        "closing_space_mm": round(plan.closing_mm, 2) if plan is not None else 0,
+        "closing": _closing(plan),
         "social": [
             {"label": link.label, "url": link.url, "address": printed_address(link.url)}
             for link in publication.social
@@ -187,6 +187,29 @@ def build_context(
         "back_photo": _photo(issue.back_photo, language, labels, images)
         if issue.back_photo
         else None,
+    }
+
+
+# The back panel, grown this much past its content, opens with a colophon
+# (the publication's name and the issue), and becomes a back cover (mm):
+# the publication's colour, its name set large, a larger QR code.
+COLOPHON_MM = 25.0
+BACK_COVER_MM = 60.0
+QR_MM = 24.0
+QR_LARGEST_MM = 38.0
+
+
+def _closing(plan: Layout | None) -> dict[str, Any]:
+    """Return how the closing block fills the last page, as the plan grew it."""
+    closing = plan.closing if plan is not None else None
+    grown = closing.grown_mm if closing is not None else 0.0
+    return {
+        "photo_mm": closing.photo_mm if closing is not None else 0.0,
+        "panel_mm": closing.panel_mm if closing is not None else 0.0,
+        "colophon": grown >= COLOPHON_MM,
+        "cover": grown >= BACK_COVER_MM,
+        # The QR code takes a share of the room, within what its row can hold.
+        "qr_mm": round(min(QR_LARGEST_MM, QR_MM + grown * 0.2), 2),
     }
 
 

@@ -1,7 +1,7 @@
 """Check the pages' composition: holes the plan leaves, crops past their limit, photos astray.
 
 Holes are the plan's own: the room it leaves empty at a page's foot when the
-next story does not fit there, and above the closing block on the last page,
+next story does not fit there, and the room the back panel grows into on the last page,
 measured across the type area (the laid-out document is not drawn, so its
 pixels are not measured here; ``bulletin.preflight.whitespace`` measures them
 from a written PDF).
@@ -48,9 +48,10 @@ def check_holes(issue: IssueText, plan: Plan) -> Iterator[Finding]:
         lines = max(1, round(hole.height_mm / LINE_MM))
         if hole.closing:
             message = (
-                f"page {hole.page}: {hole.height_mm:.0f} mm across the page ({area:.0f} cm²) "
-                f'stay empty above the contacts, after "{title}" — lengthen the stories by '
-                f"about {lines} lines a column, or add a photo, a pull quote or a short story"
+                f"page {hole.page}: the back panel grows {hole.height_mm:.0f} mm "
+                f'({area:.0f} cm²) to fill the page after "{title}" — the issue\'s own '
+                f"content fills it better: lengthen the stories by about {lines} lines a "
+                "column, or add a photo, a pull quote or a short story"
             )
         else:
             position = issue.index[hole.after] + 1

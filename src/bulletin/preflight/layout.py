@@ -61,8 +61,8 @@ class Overflow:
 
 
 # The masthead bleeds to the page edges on purpose (negative margins); the
-# contents and the closing space print no manifest text of their own.
-_SKIPPED = frozenset({contract.MASTHEAD, contract.CONTENTS, contract.CLOSING_SPACE})
+# contents print no manifest text of their own.
+_SKIPPED = frozenset({contract.MASTHEAD, contract.CONTENTS})
 
 
 class LayoutScan:
