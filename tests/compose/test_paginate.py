@@ -6,10 +6,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bulletin.compose.paginate import (
+    CLOSING_SAFETY_MM,
     PX_PER_MM,
     Body,
     Candidate,
     Geometry,
+    closing_cost,
+    closing_growth,
     hole_cost,
     paginate,
     place,
@@ -105,3 +108,46 @@ def test_the_same_treatment_three_times_running_costs_more() -> None:
 def test_a_hole_costs_more_the_larger_it_is() -> None:
     assert hole_cost(2 * PX_PER_MM) == 0
     assert 0 < hole_cost(10 * PX_PER_MM) < hole_cost(20 * PX_PER_MM) / 2
+
+
+def test_the_closing_block_grows_its_photo_first_then_its_panel() -> None:
+    mm = PX_PER_MM
+    geometry = Geometry(PAGE, PAGE, 0.0, 0, 100.0, 8, photo_room=50 * mm, photo_height=60 * mm)
+    photo, panel = closing_growth(geometry, 100 * mm)
+    assert (round(photo / mm, 3), round(panel / mm, 3)) == (50.0, 50.0 - CLOSING_SAFETY_MM)
+    # Room for the photo alone: the panel keeps its height.
+    photo, panel = closing_growth(geometry, 30 * mm)
+    assert (round(photo / mm, 3), panel) == (30.0 - CLOSING_SAFETY_MM, 0.0)
+    # A few millimetres stay as slack.
+    assert closing_growth(geometry, 5 * mm) == (0.0, 0.0)
+    without_photo = Geometry(PAGE, PAGE, 0.0, 0, 100.0, 8)
+    assert round(closing_growth(without_photo, 20 * mm)[1] / mm, 3) == 20.0 - CLOSING_SAFETY_MM
+
+
+def test_room_the_back_page_takes_costs_less_than_a_hole() -> None:
+    mm = PX_PER_MM
+    geometry = Geometry(PAGE, PAGE, 0.0, 0, 100.0, 8, photo_room=40 * mm, photo_height=60 * mm)
+    for room in (20, 60, 150):
+        assert 0 < closing_cost(geometry, room * mm) < hole_cost(room * mm) / 4
+    # The photo grows more cheaply than the panel.
+    assert closing_cost(geometry, 40 * mm) < closing_cost(
+        Geometry(PAGE, PAGE, 0.0, 0, 100.0, 8), 40 * mm
+    )
+
+
+def test_the_last_page_takes_a_larger_photo_of_the_issue_before_a_larger_panel() -> None:
+    geometry = Geometry(PAGE, PAGE, 0.0, 0, 100.0, 8)
+    options = [_story("only", 20, 120.0 + photo) for photo in (100.0, 200.0, 300.0)]
+    found = paginate(geometry, [options])
+    assert found.pages == 1
+    assert found.steps[0].candidate.fixed == 420.0
+    assert found.closing_panel > 0
+
+
+def test_a_closing_block_that_does_not_fit_makes_a_back_page_of_its_own() -> None:
+    # The story fills page 1 to its foot: the closing block goes to page 2,
+    # and grows there into the whole page.
+    geometry = Geometry(PAGE, PAGE, 0.0, 0, 300.0, 8)
+    found = paginate(geometry, [[_story("only", 100, PAGE - 50 * LINE)]])
+    assert (found.pages, found.closing_page) == (2, 1)
+    assert round(found.closing_panel) == round(PAGE - 300.0 - CLOSING_SAFETY_MM * PX_PER_MM)
