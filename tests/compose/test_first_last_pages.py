@@ -17,16 +17,21 @@ from typing import Any
 import pytest
 import yaml
 
-from bulletin.build import build_issue, issue_typesetter
+from bulletin.build import issue_typesetter
 from bulletin.engine.tree import class_names, page_box
 from bulletin.html import contract
 from bulletin.html.layout import render_html
 from bulletin.manifest.load import load_issue
-from bulletin.preflight.whitespace import PX_PER_MM_CSS, Box, PageSpace, measure_pdf, type_areas_of
+from bulletin.preflight.whitespace import (
+    LARGEST_EMPTY_CM2,
+    PX_PER_MM_CSS,
+    PageSpace,
+    layout_type_areas,
+    measure_pdf,
+)
 from conftest import REPO
-from generated import make_issue
+from generated_builds import GeneratedBuilds, seed_param
 
-HOLE_CM2 = 15.0
 # seed: (stories, back photo, about, website) as the generator writes them.
 SEEDS = {
     2: (3, True, True, False),
@@ -35,29 +40,18 @@ SEEDS = {
     10: (10, True, True, True),
     40: (15, False, False, False),
 }
-TWO_PAGES = """<!DOCTYPE html><html><head><link rel="stylesheet" href="style.css"></head>
-<body><p>one</p><p style="break-before: page">two</p></body></html>"""
 
 
-@pytest.fixture(scope="module")
-def type_areas() -> tuple[Box, ...]:
-    from weasyprint import HTML
-
-    layout = REPO / "layouts" / "standard"
-    return type_areas_of(HTML(string=TWO_PAGES, base_url=f"{layout}/").render())
-
-
-@pytest.fixture(scope="module", params=sorted(SEEDS), ids=lambda seed: f"seed{seed}")
-def built(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    type_areas: tuple[Box, ...],
-) -> tuple[int, dict[str, tuple[list[PageSpace], float]]]:
-    seed = request.param
-    root = tmp_path_factory.mktemp(f"seed{seed}")
-    issue = make_issue(seed, root)
-    manifest = yaml.safe_load((root / "issues" / issue.month / "issue.yaml").read_text())
-    publication = yaml.safe_load((root / "issues" / "publication.yaml").read_text())
+@pytest.mark.parametrize(
+    ("seed", "language"),
+    [seed_param(seed, language) for seed in SEEDS for language in ("en", "ru")],
+)
+def test_page_one_and_the_last_page_have_no_hole(
+    generated_builds: GeneratedBuilds, seed: int, language: str
+) -> None:
+    issue = generated_builds.issue(seed)
+    manifest = yaml.safe_load((issue.root / "issues" / issue.month / "issue.yaml").read_text())
+    publication = yaml.safe_load((issue.root / "issues" / "publication.yaml").read_text())
     # The seed still writes the issue it was chosen for.
     assert (
         issue.stories,
@@ -65,15 +59,21 @@ def built(
         "about" in publication,
         "website" in publication,
     ) == SEEDS[seed]
-    spaces = {
-        result.language: (
-            measure_pdf(result.path, type_areas),
-            _contents_foot(root, issue.month, result.language),
-        )
-        for result in build_issue(root, issue.month, root / "out", edition="email")
+    result = generated_builds.email(seed)[language]
+    pages = measure_pdf(result.path, layout_type_areas(REPO / "layouts" / "standard"))
+    foot = _contents_foot(issue.root, issue.month, language)
+    found = {
+        f"seed {seed} {language} page 1, above {foot:.0f} mm": _holes(pages[0], foot),
+        f"seed {seed} {language} page {len(pages)} (the last)": _holes(pages[-1]),
     }
-    assert sorted(spaces) == ["en", "ru"]
-    return seed, spaces
+    assert found == {where: [] for where in found}
+
+
+def test_the_seeds_cover_the_back_page_fields() -> None:
+    for field in range(1, 4):
+        assert {SEEDS[seed][field] for seed in SEEDS} == {True, False}
+    assert min(value[0] for value in SEEDS.values()) == 3
+    assert max(value[0] for value in SEEDS.values()) == 15
 
 
 def _contents_foot(root: Path, month: str, language: str) -> float:
@@ -98,33 +98,9 @@ def _find(box: Any, name: str) -> Any:
 
 
 def _holes(space: PageSpace, above: float = math.inf) -> list[tuple[float, tuple[float, ...]]]:
+    """Return the regions over the target that start above ``above`` mm: area cm², box mm."""
     return [
         (region.area_cm2, tuple(round(edge) for edge in region.box))
         for region in space.regions
-        if region.area_cm2 > HOLE_CM2 and region.box[1] < above
+        if region.area_cm2 > LARGEST_EMPTY_CM2 and region.box[1] < above
     ]
-
-
-@pytest.mark.parametrize("language", ["en", "ru"])
-def test_page_one_has_no_hole_around_the_contents(
-    built: tuple[int, dict[str, tuple[list[PageSpace], float]]], language: str
-) -> None:
-    seed, spaces = built
-    pages, foot = spaces[language]
-    assert _holes(pages[0], foot) == [], f"seed {seed} {language}: page 1 (area cm², box mm)"
-
-
-@pytest.mark.parametrize("language", ["en", "ru"])
-def test_the_last_page_has_no_hole(
-    built: tuple[int, dict[str, tuple[list[PageSpace], float]]], language: str
-) -> None:
-    seed, spaces = built
-    last = spaces[language][0][-1]
-    assert _holes(last) == [], f"seed {seed} {language}: page {last.page} (area cm², box mm)"
-
-
-def test_the_seeds_cover_the_back_page_fields() -> None:
-    for field in range(1, 4):
-        assert {SEEDS[seed][field] for seed in SEEDS} == {True, False}
-    assert min(value[0] for value in SEEDS.values()) == 3
-    assert max(value[0] for value in SEEDS.values()) == 15
