@@ -142,7 +142,7 @@ LAYOUT_CASE = [
     '"https://www.iom.int/aaaaaaaaaaaaaaaaaaa…" runs 436 mm past the right edge of its '
     "column — put the address behind link text: [text](https://…)",
     f'{ISSUE}:13:15: error: stories[0].photos[0].file: photo "photos/small.jpg" prints at '
-    "85 ppi: its 600 x 400 px fill a frame of 180 x 87 mm; print needs 1418 x 945 px "
+    "85 ppi: its 600 x 400 px fill a frame of 180 x 92 mm; print needs 1418 x 945 px "
     "(200 ppi) — use a larger original",
     f"{ISSUE}:23:29: error: stories[1].body: the layout engine found no glyph for "
     '"中" (U+4E2D CJK UNIFIED IDEOGRAPH-4E2D) and drew an empty box — replace the '
