@@ -85,7 +85,7 @@ def test_photo_cropped_past_its_limit_is_reported(squeezed: tuple[IssueText, obj
     issue, document = squeezed
     assert [str(finding) for finding in check_crops(issue, document)] == [
         f"{ISSUE}:14:15: warning: stories[0].photos[0].file: photo "
-        '"photos/istanbul-2021-05-26.jpg" shows only 35% of itself on page 1: a crop keeps '
+        '"photos/istanbul-2021-05-26.jpg" shows only 36% of itself on page 1: a crop keeps '
         "at least 60% — give the story a photo closer to the shape of its frame, or "
         "another photo"
     ]
@@ -112,32 +112,26 @@ def test_room_on_the_last_page_is_not_reported_over_the_budget(tmp_path: Path) -
     publication.write_text(text.replace("page_budget: 8", "page_budget: 4"))
     report = inspect_issue(project, SAMPLE_MONTH)
     assert [str(finding) for finding in report.findings] == [
-        f"{ISSUE}: warning: page 6 is nearly empty: text and photos fill 11% of it (it holds "
+        f"{ISSUE}: warning: page 5 is nearly empty: text and photos fill 17% of it (it holds "
         "the contacts) — shorten or lengthen the stories around it",
-        "issues/publication.yaml:11:14: error: page_budget: the issue takes 6 pages but the "
-        'budget is 4: "Improving victim identification and prosecution of human trafficking '
-        'in Kazakhstan", "Returned migrants rate their reintegration sessions" and the '
-        "contacts run onto pages 5-6 — shorten stories, or raise page_budget",
+        "issues/publication.yaml:11:14: error: page_budget: the issue takes 5 pages but the "
+        "budget is 4: the contacts runs onto page 5 — shorten stories, or raise page_budget",
     ]
 
 
-@pytest.mark.parametrize("seed", [seed_param(11)])
+@pytest.mark.parametrize("seed", [seed_param(13)])
 def test_a_hole_at_a_page_foot_is_reported(generated_builds: GeneratedBuilds, seed: int) -> None:
-    # Generated issue 11: page 4 ends 39 mm short, for the next story's head
+    # Generated issue 13: page 4 ends 36 mm short, for the next story's head
     # and first lines need more room than that; the check names both stories.
     issue = generated_builds.issue(seed)
     loaded = load_issue(issue.root, issue.month)
     plan = typeset_issue(loaded, write=False)
     assert [str(finding) for finding in check_holes(IssueText(loaded), plan)] == [
-        f"issues/{issue.month}/issue.yaml:45:3: warning: stories[2]: page 4: a hole 39 mm tall "
-        'across the page (71 cm²) at its foot, after "Mobile youth forum starts with '
-        'teachers": "Regional youth forum connects teachers" does not fit there and starts '
-        'on page 5 — lengthen "Mobile youth forum starts with teachers" by about 8 lines a '
-        "column, or give it a photo or a pull quote",
-        f"issues/{issue.month}/issue.yaml:140:3: warning: stories[4]: page 8: 147 mm across "
-        'the page (264 cm²) stay empty above the contacts, after "Mobile grant scheme '
-        'connects village health workers" — lengthen the stories by about 31 lines a column, '
-        "or add a photo, a pull quote or a short story",
+        f"issues/{issue.month}/issue.yaml:84:3: warning: stories[4]: page 4: a hole 36 mm tall "
+        'across the page (65 cm²) at its foot, after "Joint health campaign opens for rural '
+        'women": "Open clinic trains village health workers" does not fit there and starts '
+        'on page 5 — lengthen "Joint health campaign opens for rural women" by about 8 lines '
+        "a column, or give it a photo or a pull quote",
     ]
 
 
