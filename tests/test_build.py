@@ -511,10 +511,10 @@ def test_one_photo_in_several_stories_is_placed_at_each_size_with_one_crop_per_s
         for placement in measure_placements(plan.laid_out.document, sources):
             placed[language].setdefault(placement.source, []).append(placement)
     # The case the check of the placed photos once refused: one photo shown
-    # whole (the same crop) in two frames of different sizes.
+    # in two frames of different sizes (each placement is now checked
+    # against the layout's own, whatever its crop).
     assert any(
-        first.crop == pytest.approx(second.crop, abs=0.002)
-        and first.width_in > second.width_in * 1.5
+        first.width_in > second.width_in * 1.5
         for group in placed["en"].values()
         for first in group
         for second in group
