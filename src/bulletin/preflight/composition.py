@@ -15,16 +15,15 @@ from typing import Any
 
 from bulletin.compose.crops import MIN_KEPT
 from bulletin.compose.plan import Plan
+from bulletin.compose.shapes import PX_PER_MM
 from bulletin.engine.tree import children, class_names, images, is_line, page_boxes
 from bulletin.html import contract
 from bulletin.model.issue import Story
 from bulletin.photos.placement import measure_placements
 from bulletin.preflight.report import Finding
 from bulletin.preflight.source import IssueText
+from bulletin.preflight.whitespace import LARGEST_EMPTY_CM2
 
-HOLE_CM2 = 15.0
-"""An empty region larger than this (about a 4 x 4 cm square) is a hole a reader sees."""
-PX_PER_MM = 96 / 25.4
 LINE_MM = 13.2 * 25.4 / 72
 """The height of a line of body text (13.2 pt leading), in mm."""
 KEPT_ROUNDING = 1e-4
@@ -42,7 +41,7 @@ def check_holes(issue: IssueText, plan: Plan) -> Iterator[Finding]:
             continue
         width_mm = pages[min(hole.page, len(pages)) - 1].width / PX_PER_MM
         area = hole.height_mm * width_mm / 100
-        if area <= HOLE_CM2:
+        if area <= LARGEST_EMPTY_CM2:
             continue
         title = issue.headings[issue.index[hole.after]].title
         lines = max(1, round(hole.height_mm / LINE_MM))
