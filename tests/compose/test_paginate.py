@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from bulletin.compose.paginate import (
     CLOSING_SAFETY_MM,
     PX_PER_MM,
+    TALLER_THAN_PAGE_COST,
     Body,
     Candidate,
     Geometry,
@@ -72,6 +73,40 @@ def test_columns_filled_to_the_foot_carry_the_rest_over() -> None:
     stop = body.split(0, PAGE - 700.0 - 22.7 - 100.0)
     assert stop == 18
     assert abs(placed.position - body.balanced(stop)[0]) < 0.01
+
+
+def test_a_paragraph_resumed_at_a_column_top_keeps_its_orphans() -> None:
+    # The last three lines of a paragraph begun on the page before, in three
+    # columns: one line, then two, would break it after a single line of
+    # this fragment, which its orphans (2, counted by the engine from where
+    # it resumes) forbid; two, then one, leave one widow. One column holds all.
+    pieces = [
+        Piece(0.0, LINE, True, resumed=2),
+        Piece(LINE, 2 * LINE, False, resumed=2),
+        Piece(2 * LINE, 3 * LINE, True),
+    ]
+    height, _ = Body(pieces, 3).balanced(0)
+    assert abs(height - 3 * LINE) < 0.01
+    # Filled to a page foot two lines below, the column takes none of them
+    # rather than one: all three go over.
+    assert Body(pieces, 3).column_end(0, 1.5 * LINE) is None
+
+
+def test_a_block_taller_than_a_page_is_set_otherwise() -> None:
+    # Its head and photos alone are taller than a page: the engine would set
+    # the head alone on a page and the photos on the next. Cheaper in crops,
+    # it still costs more than the shorter photos and the hole they leave.
+    geometry = Geometry(PAGE, PAGE, 0.0, 0, 0.0, 8)
+    tall = Candidate(1, "group", 22.7, PAGE + 50.0, Body(_lines(20), 2), 0.0)
+    short = Candidate(1, "group", 22.7, 300.0, Body(_lines(20), 2), 5_000.0)
+    assert place(geometry, tall, 0, 0.0).overfull
+    assert not place(geometry, short, 0, 0.0).overfull
+    found = paginate(geometry, [[tall, short]])
+    assert found.steps[0].candidate is short
+    # Where nothing else holds the block, it is still set (and costs more).
+    alone = paginate(geometry, [[tall]])
+    assert alone.steps[0].candidate is tall
+    assert alone.cost > TALLER_THAN_PAGE_COST
 
 
 def test_a_block_that_cannot_start_at_the_foot_leaves_a_hole() -> None:

@@ -42,9 +42,9 @@ def test_a_large_back_panel_is_reported(tmp_path: Path) -> None:
     report = inspect_issue(project, SAMPLE_MONTH)
     assert report.pages == 5
     assert [str(finding) for finding in report.findings] == [
-        f"{ISSUE}:181:3: warning: stories[6]: page 5: the back panel grows 70 mm (127 cm²) "
+        f"{ISSUE}:181:3: warning: stories[6]: page 5: the back panel grows 59 mm (106 cm²) "
         'to fill the page after "Returned migrants rate their reintegration sessions" — '
-        "the issue's own content fills it better: lengthen the stories by about 15 lines "
+        "the issue's own content fills it better: lengthen the stories by about 13 lines "
         "a column, or add a photo, a pull quote or a short story"
     ]
     assert [(f.check, f.story, f.severity) for f in report.findings] == [

@@ -461,8 +461,8 @@ def _without(pieces: Flow, name: str) -> Flow:
         start = pieces[index - 1][1] if index else 0.0
         shift = rest[0][0] - start
         moved = tuple(
-            (top - shift, bottom - shift, breakable, reach - shift, kind)
-            for top, bottom, breakable, reach, kind in rest
+            (top - shift, bottom - shift, breakable, reach - shift, kind, resumed)
+            for top, bottom, breakable, reach, kind, resumed in rest
         )
         return pieces[:index] + moved
     return pieces

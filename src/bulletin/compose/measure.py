@@ -17,7 +17,7 @@ from bulletin.engine.balance import flow
 from bulletin.engine.tree import class_names, page_box
 from bulletin.html import contract
 
-Flow = tuple[tuple[float, float, bool, float, str], ...]
+Flow = tuple[tuple[float, float, bool, float, str, int], ...]
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,7 @@ def measure_parts(document: Any, wanted: Mapping[str, str]) -> dict[str, Part]:
                     piece.breakable_after,
                     quantized(piece.reach - top),
                     piece.name,
+                    piece.resumed,
                 )
                 for piece in flow(columns, top)
             )

@@ -39,6 +39,11 @@ REPEAT_COST = 12.0
 MONOTONY_COST = 120.0
 LONE_LINES_COST = 800.0
 LONE_CLOSING_COST = 500.0
+# A block whose head and photos, with its first lines, are taller than the
+# page it starts on: the engine breaks between its photo rows (the head
+# alone on one page, its photos on the next), which the simulation does not
+# follow. Far dearer than any hole, cheaper than a page over the budget.
+TALLER_THAN_PAGE_COST = 100_000.0
 # The closing block grows into the room left on the last page: its back
 # photo first (cheap: the photo is shown larger, less cropped), then its
 # back panel, to the page foot. A large panel costs more than the issue's
@@ -97,6 +102,9 @@ class Body:
         self.tops = [piece.top for piece in pieces]
         self.bottoms = [piece.bottom for piece in pieces]
         self.reaches = [piece.reach for piece in pieces]
+        # The least last piece of a column that starts at each piece (the
+        # orphans of a paragraph resumed there stay together).
+        self.floors = [index + piece.resumed - 1 for index, piece in enumerate(pieces)]
         self.columns = columns
         last = len(pieces) - 1
         self.breaks: list[int] = []
@@ -123,9 +131,10 @@ class Body:
         stop = len(self.tops) if stop is None else stop
         limit = self.tops[first] + room + EPSILON_PX
         index = min(bisect.bisect_right(self.bottoms, limit, lo=first), stop) - 1
+        floor = min(self.floors[first], stop - 1)
         while index >= first:
             end = index if index == stop - 1 else self.breaks[index]
-            if end < first:
+            if end < floor:
                 return None
             if self.reaches[end] <= limit:
                 return end
@@ -205,7 +214,7 @@ class Body:
             if end is None:
                 if first == start:
                     # Not even its first lines fit: overflow, as the engine would.
-                    end = self.breaks[first] if self.breaks[first] >= first else first
+                    end = max(self.floors[first], first)
                     while end < len(self.tops) - 1 and self.breaks[end] != end:
                         end += 1
                 else:
@@ -261,6 +270,8 @@ class Placed:
     """Whether a page holds only a line or two of it at the top of its columns."""
     wasted: float
     """Room its columns leave empty (at page feet where it breaks, below short columns), px."""
+    overfull: bool = False
+    """Whether its head and photos with its first lines are taller than the page it starts on."""
 
 
 @dataclass(frozen=True)
@@ -309,12 +320,16 @@ def place(geometry: Geometry, candidate: Candidate, page: int, position: float) 
         hole = capacity(geometry, page) - position
         page, position, margin = page + 1, 0.0, 0.0
     start_page = page
+    overfull = (
+        position + margin + candidate.fixed + candidate.first
+        > capacity(geometry, page) + EPSILON_PX
+    )
     position += margin + candidate.fixed
     body = candidate.body
     if body is None or not len(body):
-        return Placed(start_page, page, position, hole, False, 0.0)
+        return Placed(start_page, page, position, hole, False, 0.0, overfull)
     pages, end, lone, wasted = _flow(geometry, body, page == 0, position)
-    return Placed(start_page, page + pages, end, hole, lone, wasted)
+    return Placed(start_page, page + pages, end, hole, lone, wasted, overfull)
 
 
 def _flow(
@@ -431,6 +446,8 @@ def paginate(geometry: Geometry, choices: Sequence[Sequence[Candidate]]) -> Pagi
                     added += MONOTONY_COST if new_run >= 3 else REPEAT_COST
                 if placed.lone:
                     added += LONE_LINES_COST
+                if placed.overfull:
+                    added += TALLER_THAN_PAGE_COST
                 if placed.page + geometry.first_page + 1 > geometry.budget:
                     added += OVER_BUDGET_COST
                 key = (

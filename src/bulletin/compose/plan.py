@@ -368,13 +368,9 @@ def _story_candidate(option: Option, body: Body, lead: bool, story: Story) -> Ca
 def _resized(pieces: list[Piece], delta: float) -> list[Piece]:
     """Return ``pieces`` with the first (the side photo) ``delta`` taller, the rest moved down."""
     first = pieces[0]
-    moved = [
-        Piece(
-            first.top, first.bottom + delta, first.breakable_after, first.reach + delta, first.name
-        )
-    ]
+    moved = [dataclasses.replace(first, bottom=first.bottom + delta, end=first.reach + delta)]
     moved.extend(
-        Piece(p.top + delta, p.bottom + delta, p.breakable_after, p.reach + delta, p.name)
+        dataclasses.replace(p, top=p.top + delta, bottom=p.bottom + delta, end=p.reach + delta)
         for p in pieces[1:]
     )
     return moved
@@ -396,8 +392,8 @@ def _briefs(
         part = parts[f"m-{following.id}-brief"]
         shift = pieces[-1].bottom + BRIEF_GAP_MM * PX_PER_MM
         pieces.extend(
-            Piece(top + shift, bottom + shift, brk, reach + shift, name)
-            for top, bottom, brk, reach, name in part.flow
+            Piece(top + shift, bottom + shift, brk, reach + shift, name, resumed)
+            for top, bottom, brk, reach, name, resumed in part.flow
         )
         members.append(following.id)
         found.append(
@@ -605,14 +601,16 @@ def _part(value: Any) -> Part:
         raise TypeError("not a Part")
     pieces = []
     for piece in value["flow"]:
-        top, bottom, breakable, reach, name = piece
+        top, bottom, breakable, reach, name, resumed = piece
         if not (
             isinstance(breakable, bool)
             and isinstance(name, str)
+            and isinstance(resumed, int)
+            and not isinstance(resumed, bool)
             and all(isinstance(x, (int, float)) for x in (top, bottom, reach))
         ):
             raise TypeError("Part.flow")
-        pieces.append((float(top), float(bottom), breakable, float(reach), name))
+        pieces.append((float(top), float(bottom), breakable, float(reach), name, resumed))
     return _from_json(Part, {**value, "flow": 0}, flow=tuple(pieces))
 
 

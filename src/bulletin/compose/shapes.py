@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 PX_PER_MM = 96 / 25.4
 
-Flow = tuple[tuple[float, float, bool, float, str], ...]
-"""Pieces of a body as (top, bottom, breakable after, reach, name): see columns.Piece."""
+Flow = tuple[tuple[float, float, bool, float, str, int], ...]
+"""Pieces of a body as (top, bottom, breakable after, reach, name, resumed): see balance.Piece."""
 
 
 @dataclass(frozen=True)

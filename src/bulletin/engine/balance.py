@@ -50,6 +50,10 @@ class Piece:
     ``None``: its bottom."""
     name: str = ""
     """The class of the element a block laid out whole is (``photo side``), else empty."""
+    resumed: int = 1
+    """The fewest pieces, from this one on, a column that starts with it holds: a
+    paragraph resumed at this line keeps its orphans together in the column
+    (the engine counts them from where the paragraph resumes), else 1."""
 
     @property
     def reach(self) -> float:
@@ -183,8 +187,8 @@ def flow(columns: Sequence[Any], top: float) -> list[Piece]:
         # The first column starts at ``top``, with any margin above its first line.
         items[0] = replace(items[0], top=top)
     return [
-        Piece(item.top, item.bottom, breakable, item.end, item.name)
-        for item, breakable in zip(items, _breaks(items), strict=True)
+        Piece(item.top, item.bottom, breakable, item.end, item.name, resumed)
+        for item, breakable, resumed in zip(items, _breaks(items), _resumes(items), strict=True)
     ]
 
 
@@ -204,6 +208,29 @@ def _breaks(items: Sequence[_Item]) -> Iterator[bool]:
         for number in range(1, lines):
             yield number >= item.orphans and lines - number >= item.widows
         yield not items[end].keep_with_next
+        index = end + 1
+
+
+def _resumes(items: Sequence[_Item]) -> Iterator[int]:
+    """Yield, for each item, the fewest items a column that starts with it holds.
+
+    A paragraph resumed at the top of a column (or page) is a new fragment to
+    the engine: its ``orphans`` count from there, so the column holds that
+    many of its lines, or the rest of the paragraph if fewer are left.
+    """
+    index = 0
+    while index < len(items):
+        item = items[index]
+        end = index
+        while (
+            item.paragraph is not None
+            and end + 1 < len(items)
+            and items[end + 1].paragraph is item.paragraph
+        ):
+            end += 1
+        yield 1
+        for number in range(index + 1, end + 1):
+            yield max(1, min(item.orphans, end - number + 1))
         index = end + 1
 
 
