@@ -170,6 +170,9 @@ def build_context(
                 {"country": office.country, "emails": list(office.emails)}
                 for office in publication.contacts.offices
             ],
+            "columns": office_columns(
+                [email for office in publication.contacts.offices for email in office.emails]
+            ),
         },
         "closing": _closing(plan),
         "social": [
@@ -211,6 +214,21 @@ def _closing(plan: Layout | None) -> dict[str, Any]:
         # The QR code takes a share of the room, within what its row can hold.
         "qr_mm": round(min(QR_LARGEST_MM, QR_MM + grown * 0.2), 2),
     }
+
+
+# The offices' grid: three columns hold an address of about this many
+# characters (a third of the back panel at the contacts' 8 pt), two about
+# this many; a longer one wraps where it must (style.css: overflow-wrap).
+THIRD_CHARACTERS = 34
+HALF_CHARACTERS = 54
+
+
+def office_columns(addresses: list[str]) -> int:
+    """Return how many columns the offices' grid takes: three, fewer for long addresses."""
+    longest = max((len(address) for address in addresses), default=0)
+    if longest <= THIRD_CHARACTERS:
+        return 3
+    return 2 if longest <= HALF_CHARACTERS else 1
 
 
 def printed_address(url: str) -> str:
