@@ -33,7 +33,7 @@ class PageScan:
     contacts: bool = False
     """Whether the contacts (or part of them) are on the page."""
     spans: list[tuple[float, float]] = field(default_factory=list)
-    """Vertical extents of every line and image on the page (CSS px)."""
+    """Vertical extents of every line and image on the page, and of the back panel (CSS px)."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,10 @@ class LayoutScan:
 
     def _visit(self, box: Any, place: Place, page: PageScan) -> None:
         classes = tree.class_names(box)
-        if tree.is_line_or_image(box):
+        if tree.is_line_or_image(box) or contract.BACK_PANEL in classes:
+            # The back panel is painted to its edges, in the publication's
+            # tint: a designed page, not an empty one (grown far, the
+            # composition check reports it).
             y = box.border_box_y()
             page.spans.append((y, y + box.border_height()))
         if classes & _SKIPPED:
