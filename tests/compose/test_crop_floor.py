@@ -145,3 +145,16 @@ def test_a_photo_no_treatment_holds_is_refused(tmp_path: Path) -> None:
         "than about 6:1, or one far unlike the others beside it, has no frame — crop it "
         "nearer 3:2 before adding it, or leave it out"
     )
+
+
+def test_a_portrait_beside_two_landscapes_is_composed_in_both_languages(tmp_path: Path) -> None:
+    # The photos of a story of generated issue 42 (4:5, 2:1 and 7:3): the
+    # only rows once tried (the portrait alone across the width, the others
+    # below) held them at no scale, the story had no candidate, and the
+    # composer stopped with an AssertionError. They are set in other rows now.
+    issue = make_issue(8, tmp_path / "project")
+    _set_photos(issue.root, issue.month, ((0.8, 2.0, 2.34),))
+    plans = _plans(issue.root, issue.month)
+    _assert_floor(plans, issue.root, issue.month)
+    for plan in plans.values():
+        assert plan.laid_out.page_count == plan.predicted_pages
