@@ -26,6 +26,7 @@ from bulletin.compose.crops import Limits, PhotoPlace, photo_limits
 from bulletin.compose.measure import Front, Part, measure_front, measure_parts
 from bulletin.compose.paginate import (
     CROP_COST,
+    EPSILON_PX,
     LEAD_PHOTO_COST,
     LEAD_PHOTO_MM,
     OTHER_COLUMNS_COST,
@@ -35,11 +36,14 @@ from bulletin.compose.paginate import (
     Candidate,
     Geometry,
     Paginated,
+    capacity,
+    closing_growth,
     hole_cost,
     paginate,
 )
 from bulletin.compose.shapes import PX_PER_MM, Choice, Closing, Hole, Layout, PhotoSize
 from bulletin.engine.balance import Piece
+from bulletin.engine.tree import children, page_boxes
 from bulletin.errors import PhotoError
 from bulletin.fingerprint import code_version
 from bulletin.html import contract
@@ -185,9 +189,17 @@ def plan_issue(
     laid_out = lay_out(layout, predicted)
     natural = _closing_base(loaded, front, photos)
     if laid_out.page_count > found.pages and layout.closing != natural:
-        # The engine paginated a line longer than the simulation: the closing
-        # block keeps its natural height rather than go onto a page of its own.
-        layout = dataclasses.replace(layout, closing=natural)
+        # The engine set the pages longer than the simulation (by a line, most
+        # often), and the grown closing block went to a page of its own: it
+        # grows into the room the engine left instead (less than planned, or a
+        # page of its own), and the issue is laid out once more, its last page
+        # still full.
+        end = (
+            _block_end(laid_out.document, blocks[found.steps[-1].index].id) if found.steps else None
+        )
+        geometry = _geometry(loaded, front, margin, photos)
+        closing = _closing_after(natural, geometry, front.panel, end)
+        layout = dataclasses.replace(layout, closing=closing)
         laid_out = lay_out(layout, start_pages(laid_out.document, ids))
     log.debug(
         "plan: %.3f s, %d pages predicted, %d laid out", planned, found.pages, laid_out.page_count
@@ -299,6 +311,59 @@ def _closing_base(loaded: LoadedIssue, front: Front, photos: Mapping[Path, Photo
     """Return the closing block at its natural height: its back photo as its limits allow."""
     low, _ = _back_photo_heights(loaded, front, photos)
     return Closing(round(low / PX_PER_MM, 2))
+
+
+def _block_end(document: Any, block: str) -> tuple[int, float] | None:
+    """Return where ``block`` ends in ``document``: its last page (from 0), and position (px)."""
+    end: tuple[int, float] | None = None
+
+    def walk(box: Any, number: int, top: float) -> None:
+        nonlocal end
+        for child in children(box):
+            element = getattr(child, "element", None)
+            if (
+                element is not None
+                and element.get("id") == block
+                and not getattr(child, "pseudo_type", None)
+            ):
+                end = (number, child.position_y + child.margin_height() - top)
+            else:
+                walk(child, number, top)
+
+    for number, page in enumerate(page_boxes(document)):
+        walk(page, number, page.content_box_y())
+    return end
+
+
+def _closing_after(
+    natural: Closing, geometry: Geometry, panel_px: float, end: tuple[int, float] | None
+) -> Closing:
+    """Return the closing block grown into the room the engine left after the last block.
+
+    ``end`` is where the engine ended the last block (page from 0, px);
+    ``panel_px`` the back panel's height as its content sets it. Where the
+    block does not fit after it, it takes a page of its own and grows into
+    it, as a back page; where ``end`` is not known, its natural height.
+    """
+    if end is None:
+        return natural
+    page, position = end[0] - geometry.first_page, end[1]
+    room = capacity(geometry, page) - position - geometry.tail
+    if position > 0 and room < -EPSILON_PX:
+        room = capacity(geometry, page + 1) - geometry.tail
+    photo, panel = closing_growth(geometry, room)
+    return _closing(
+        photo + geometry.photo_height if geometry.photo_height else photo, panel, panel_px
+    )
+
+
+def _closing(photo: float, grown: float, panel: float) -> Closing:
+    """Return the closing block: its photo ``photo`` tall, its panel grown ``grown`` (px)."""
+    return Closing(
+        round(photo / PX_PER_MM, 2),
+        round((panel + grown) / PX_PER_MM, 2) if grown else 0.0,
+        round(grown / PX_PER_MM, 2),
+    )
 
 
 _UNHELD = (
@@ -434,13 +499,7 @@ def _layout(found: Paginated, blocks: Sequence[Story | Stats], front: Front) -> 
             lead=step.index == 0,
         )
     # The closing block grows into the room left: its photo, then its panel.
-    grown = found.closing_panel
-    closing = Closing(
-        round(found.closing_photo / PX_PER_MM, 2),
-        round((front.panel + grown) / PX_PER_MM, 2) if grown else 0.0,
-        round(grown / PX_PER_MM, 2),
-    )
-    return Layout(choices, closing)
+    return Layout(choices, _closing(found.closing_photo, found.closing_panel, front.panel))
 
 
 def _start_pages(found: Paginated, blocks: Sequence[Story | Stats], front: Front) -> dict[str, int]:
