@@ -83,6 +83,24 @@ def test_the_engine_lays_a_long_russian_issue_out_where_the_plan_said(
     assert plan.laid_out.page_count == plan.predicted_pages
 
 
+@pytest.mark.parametrize("seed", [seed_param(40)])
+def test_a_story_set_without_its_pull_quote_ends_where_the_plan_said(
+    generated_builds: GeneratedBuilds, seed: int
+) -> None:
+    # Generated issue 40 in Russian: its first story is set without its pull
+    # quote, which followed a list; taking the quote out of the measured
+    # body dropped the list's bottom margin too, and the engine set the
+    # story a line longer than the plan (on page 2, and every block after).
+    issue = generated_builds.issue(seed)
+    plan = typeset_issue(load_issue(issue.root, issue.month, language="ru"), write=False)
+    story = "joint-water-project-supports-families"
+    choice = plan.layout.choices[story]
+    assert (choice.treatment, choice.quote) == ("text", False)
+    page, position = _ends(plan)[story]
+    assert page == plan.predicted[story][0]
+    assert abs(position - plan.predicted[story][1]) < 1.5
+
+
 def _room_below_closing(plan: Plan) -> float:
     """Return the room left below the closing block on the last page (mm)."""
     page = page_boxes(plan.laid_out.document)[-1]

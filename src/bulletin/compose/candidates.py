@@ -458,7 +458,8 @@ def _without(pieces: Flow, name: str) -> Flow:
         rest = pieces[index + 1 :]
         if not rest:
             return pieces[:index]
-        start = pieces[index - 1][1] if index else 0.0
+        # The block before keeps its bottom margin (its reach): a list's, say.
+        start = pieces[index - 1][3] if index else 0.0
         shift = rest[0][0] - start
         moved = tuple(
             (top - shift, bottom - shift, breakable, reach - shift, kind, resumed)
