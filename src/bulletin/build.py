@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bulletin.compose import Layout, Measures, PhotoPlace, Plan, plan_issue
+from bulletin.compose import Layout, Measures, PhotoPlace, Plan, Text, plan_issue
 from bulletin.errors import BulletinError, CheckError, RenderError
 from bulletin.html.layout import edition_stylesheet, layout_folder, render_html
 from bulletin.manifest.load import LoadedIssue, issue_languages, load_editions, load_issue
@@ -70,7 +70,7 @@ class Session:
     pages: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
     """The pages the stories started on in the last build, by month and language."""
     crops: dict[str, dict[PhotoPlace, float]] = field(default_factory=dict)
-    """The shapes the photos were shown at in the main language, by month."""
+    """The shapes the photos were shown at (in every language), by month."""
 
 
 @dataclass(frozen=True)
@@ -153,23 +153,24 @@ def build_issue(
         remove_stale_temporaries(cache_dir)
     typesetter = issue_typesetter(source, cache_dir, session)
     made: list[tuple[str, Edition, _Typeset]] = []
-    notes: list[tuple[Path, str]] = []
-    crops = session.crops.get(month) if session else None
-    if main not in languages:
-        # A photo shows the same part of itself in every language: the main
-        # language's plan says which.
-        crops = crops or _plan(source, typesetter, photos, cache_dir, session, None)[0].crops
+    # A photo shows the same part of itself in every language: every
+    # language of the issue has a say in its crop, built or not.
+    plans, notes = _plan(
+        [
+            *((each, each.language in languages) for each in by_language.values()),
+            *((other, False) for other in _other_languages(source, by_language)),
+        ],
+        typesetter,
+        photos,
+        cache_dir,
+        session,
+    )
     for edition_language in dict.fromkeys(languages):
         loaded = by_language[edition_language]
         suffix = "" if edition_language == main else f"-{edition_language}"
         name = f"{loaded.publication.slug}-{month}{suffix}"
         editions = plan_editions(loaded, out / month, name, edition)
-        plan, more = _plan(loaded, typesetter, photos, cache_dir, session, crops)
-        notes.extend(more)
-        if edition_language == main:
-            crops = plan.crops
-            if session is not None:
-                session.crops[month] = crops
+        plan = plans[edition_language]
         laid_out = plan.laid_out
         _check_budget(loaded, laid_out.page_count)
         # The layout with the photos as they are tells the size each is
@@ -287,48 +288,83 @@ def typeset_issue(loaded: LoadedIssue, *, write: bool = True) -> Plan:
     """
     typesetter = issue_typesetter(loaded)
     photos = check_photos(loaded)
-    crops = None
-    main = load_issue(loaded.root, loaded.issue.month)
-    if main.language != loaded.language:
-        # A photo shows the same part of itself in every language.
-        crops = plan_issue(main, typesetter, check_photos(main)).crops
-    plan = plan_issue(loaded, typesetter, photos, crops=crops)
+    # A photo shows the same part of itself in every language: all have a say.
+    others = _other_languages(loaded, {loaded.language: loaded})
+    texts = [Text(loaded), *(Text(other, lay_out=False) for other in others)]
+    plan = plan_issue(texts, typesetter, photos)[loaded.language]
     if write:
         return dataclasses.replace(plan, laid_out=typesetter.write_pdf(plan.laid_out))
     return plan
 
 
+def _other_languages(loaded: LoadedIssue, known: Mapping[str, LoadedIssue]) -> list[LoadedIssue]:
+    """Return the issue's languages not in ``known`` that load: they have a say in the crops.
+
+    A language not built whose manifest has mistakes is left out: its own
+    build reports them.
+    """
+    root, month = loaded.root, loaded.issue.month
+    found: list[LoadedIssue] = []
+    # The main language is the one without a language asked (None).
+    for each in (None, *issue_languages(root, month)):
+        if each in known or any(other.language == each for other in found):
+            continue
+        try:
+            other = load_issue(root, month, language=each)
+        except BulletinError:
+            continue
+        if other.language not in known and all(o.language != other.language for o in found):
+            found.append(other)
+    return found
+
+
 def _plan(
-    loaded: LoadedIssue,
+    languages: Sequence[tuple[LoadedIssue, bool]],
     typesetter: Typesetter,
     photos: Mapping[Path, PhotoInfo],
     cache_dir: Path,
     session: Session | None,
-    crops: Mapping[PhotoPlace, float] | None,
-) -> tuple[Plan, list[tuple[Path, str]]]:
-    """Return the plan of one language, with the notes for the next build to write."""
-    month, language = loaded.issue.month, loaded.language
-    key = (month, language)
-    noted = cache_dir / PAGES_CACHE / f"{month}-{language}.json"
-    measured = cache_dir / MEASURES_CACHE / f"{month}-{language}.json"
-    guess = session.pages.get(key) if session else None
-    measures = session.measures.get(key) if session else None
-    if measures is None:
-        measures = _read_measures(measured)
-        if session is not None:
-            session.measures[key] = measures
-    plan = plan_issue(
-        loaded,
-        typesetter,
-        photos,
-        guess=guess if guess is not None else _read_pages(noted),
-        measures=measures,
-        crops=crops,
-    )
-    if session is not None:
-        session.pages[key] = plan.pages
-    notes = [(noted, json.dumps(plan.pages, sort_keys=True)), (measured, measures.to_json())]
-    return plan, notes
+) -> tuple[dict[str, Plan], list[tuple[Path, str]]]:
+    """Return the plans of the languages to lay out, with the notes for the next build to write.
+
+    ``languages`` are the issue's languages, each with whether to lay it out.
+    """
+    texts = []
+    notes: list[tuple[Path, str]] = []
+    month = languages[0][0].issue.month
+    for loaded, lay_out in languages:
+        key = (month, loaded.language)
+        noted = cache_dir / PAGES_CACHE / f"{month}-{loaded.language}.json"
+        guess = session.pages.get(key) if session else None
+        measures = session.measures.get(key) if session else None
+        if measures is None:
+            kept = cache_dir / MEASURES_CACHE / f"{month}-{loaded.language}.json"
+            measures = _read_measures(kept)
+            if session is not None:
+                session.measures[key] = measures
+        texts.append(
+            Text(
+                loaded,
+                guess=guess if guess is not None else _read_pages(noted),
+                measures=measures,
+                lay_out=lay_out,
+            )
+        )
+    crops = session.crops.get(month) if session else None
+    plans = plan_issue(texts, typesetter, photos, crops=crops)
+    for text in texts:
+        language = text.loaded.language
+        plan = plans.get(language)
+        if plan is not None:
+            if session is not None:
+                session.pages[(month, language)] = plan.pages
+                session.crops[month] = plan.crops
+            noted = cache_dir / PAGES_CACHE / f"{month}-{language}.json"
+            notes.append((noted, json.dumps(plan.pages, sort_keys=True)))
+        if text.measures is not None:
+            measured = cache_dir / MEASURES_CACHE / f"{month}-{language}.json"
+            notes.append((measured, text.measures.to_json()))
+    return plans, notes
 
 
 def issue_typesetter(

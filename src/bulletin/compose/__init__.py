@@ -1,13 +1,14 @@
 """Compose the issue's pages: every story's treatment, columns and photo sizes, chosen together.
 
 One entry point, :func:`plan_issue`: it measures every candidate treatment
-of every block in one measuring layout, chooses them together by dynamic
-programming over the issue (:mod:`bulletin.compose.paginate`), and lays
-the issue out once with the plan.
+of every block in one measuring layout per language, chooses them together
+by dynamic programming over the issue (:mod:`bulletin.compose.paginate`),
+with each photo's crop chosen for every language at once, and lays each
+language out once with its plan.
 """
 
 from bulletin.compose.crops import PhotoPlace
-from bulletin.compose.plan import Measures, Plan, default_choice, plan_issue
+from bulletin.compose.plan import Measures, Plan, Text, default_choice, plan_issue
 from bulletin.compose.shapes import Choice, Closing, Hole, Layout, PhotoSize
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "PhotoPlace",
     "PhotoSize",
     "Plan",
+    "Text",
     "default_choice",
     "plan_issue",
 ]

@@ -110,12 +110,16 @@ def measuring_specs(
             continue
         lead = index == 0
         specs.append(Spec(f"m-{block.id}-head", "block", Choice(block.id, "text", 0, lead=lead)))
+        if lead:
+            # The lead story's head set as any other's: for a page 1 whose
+            # contents list leaves too little room under it for the lead's.
+            specs.append(Spec(f"m-{block.id}-head-plain", "block", Choice(block.id, "text", 0)))
         aspects = [limit.aspect for limit in story_limits(block, limits)]
-        for number, arrangement in enumerate(arrangements(block, limits)):
+        for arrangement in measured_arrangements(block, limits):
             sizes = _row_sizes(arrangement, aspects, 1.0)
             specs.append(
                 Spec(
-                    f"m-{block.id}-rows{number}",
+                    rows_id(block, arrangement),
                     "block",
                     Choice(block.id, "group", 0, photos=sizes, rows=arrangement, head=False),
                 )
@@ -186,6 +190,30 @@ def arrangements(
     splits.sort(key=lambda rows: -min(size.width_mm for size in _row_sizes(rows, aspects, 1.0)))
     wide = [rows for rows in splits if _narrowest(rows, aspects) >= MIN_PHOTO_WIDTH_MM]
     return wide or splits[:1]
+
+
+def measured_arrangements(
+    story: Story, limits: Mapping[PhotoPlace, Limits]
+) -> list[tuple[tuple[int, ...], ...]]:
+    """Return the arrangements to measure: any the story's photos may take at any crop allowed.
+
+    ``limits`` allow every crop: the shapes another language chose may ask
+    for a split of the rows that these do not need (see :func:`arrangements`).
+    """
+    found = arrangements(story, limits)
+    if len(story.photos) > 1:
+        photo_limits = story_limits(story, limits)
+        found += [
+            rows
+            for rows in _splits(len(story.photos))
+            if rows not in found and _row_scales(rows, photo_limits) is not None
+        ]
+    return found
+
+
+def rows_id(story: Story, arrangement: tuple[tuple[int, ...], ...]) -> str:
+    """Return the measuring id of ``story``'s photo rows set as ``arrangement``."""
+    return f"m-{story.id}-rows-" + "-".join("_".join(map(str, row)) for row in arrangement)
 
 
 def _narrowest(rows: tuple[tuple[int, ...], ...], aspects: Sequence[float]) -> float:
@@ -307,9 +335,16 @@ def story_shapes(
     story: Story,
     parts: Mapping[str, Part],
     limits: Mapping[PhotoPlace, Limits],
+    *,
+    lead: bool = False,
+    head_part: str = "head",
 ) -> list[Shape]:
-    """Return the shapes of the story's treatments, from its measured parts."""
-    head = parts[f"m-{story.id}-head"]
+    """Return the shapes of the story's treatments, from its measured parts.
+
+    ``lead``: whether the shapes lead the issue (the lead's head and photo);
+    ``head_part``: the measured head to set them with.
+    """
+    head = parts[f"m-{story.id}-{head_part}"]
     shapes: list[Shape] = []
     aspects = [limit.aspect for limit in story_limits(story, limits)]
     for columns in fixed_columns(story):
@@ -323,11 +358,20 @@ def story_shapes(
             plain = _without(pieces, "photo side")
             if not story.photos:
                 shapes.append(
-                    Shape(story.id, "text", columns, head.margin, head.height, plain, quote=quote)
+                    Shape(
+                        story.id,
+                        "text",
+                        columns,
+                        head.margin,
+                        head.height,
+                        plain,
+                        quote=quote,
+                        lead=lead,
+                    )
                 )
                 continue
-            for number, arrangement in enumerate(arrangements(story, limits)):
-                rows = parts[f"m-{story.id}-rows{number}"]
+            for arrangement in arrangements(story, limits):
+                rows = parts[rows_id(story, arrangement)]
                 natural = _row_sizes(arrangement, aspects, 1.0)
                 row_shapes = tuple(
                     Row(
@@ -348,6 +392,7 @@ def story_shapes(
                         plain,
                         rows=row_shapes,
                         quote=quote,
+                        lead=lead,
                     )
                 )
             first = next((piece for piece in pieces if piece[4] == "photo side"), None)
@@ -364,6 +409,7 @@ def story_shapes(
                         pieces,
                         side=(0, measured * PX_PER_MM, height * PX_PER_MM),
                         quote=quote,
+                        lead=lead,
                     )
                 )
     return shapes

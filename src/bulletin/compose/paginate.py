@@ -57,6 +57,8 @@ CLOSING_SAFETY_MM = 3.0
 # The lead story wants a photo at least this tall (mm).
 LEAD_PHOTO_MM = 100.0
 LEAD_PHOTO_COST = 2.0
+# The lead story set with an ordinary head (its larger one does not fit page 1).
+PLAIN_LEAD_COST = 5_000.0
 # States kept after each block, the cheapest first.
 BEAM = 120
 # States closer than this on the same page are one (px).

@@ -7,6 +7,7 @@ import dataclasses
 import hashlib
 import json
 import logging
+import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from bulletin.compose.paginate import (
     LEAD_PHOTO_COST,
     LEAD_PHOTO_MM,
     OTHER_COLUMNS_COST,
+    PLAIN_LEAD_COST,
     QUOTE_LEFT_OUT_COST,
     THREE_COLUMNS_COST,
     Body,
@@ -41,6 +43,7 @@ from bulletin.compose.paginate import (
     hole_cost,
     paginate,
 )
+from bulletin.compose.paginate import place as placed_at
 from bulletin.compose.shapes import PX_PER_MM, Choice, Closing, Hole, Layout, PhotoSize
 from bulletin.engine.balance import Piece
 from bulletin.engine.tree import children, page_boxes
@@ -76,6 +79,18 @@ BACK_PHOTO_MAX_MM = 130.0
 PANEL_REPORTED_MM = 40.0
 # Between two items of a brief (style.css: .brief-item + .brief-item).
 BRIEF_GAP_MM = 4.0
+# Photos' crops tried in another language's place, at most, when choosing
+# the crops for every language together.
+CROP_TRIALS = 48
+# How far towards another language's crops a story's are moved, in turn
+# (geometrically): all the way, then halfway.
+CROP_SHARES = (1.0, 0.5)
+# What the main language's pages may cost more than its own plan's for the
+# crops to suit the others (the composer's unit: about a 25 mm hole).
+MAIN_ALLOWANCE = 2_500.0
+# What a change of crops must save in sum to be kept (about a 25 mm hole):
+# less is within what the simulation may be off by on a page.
+CROP_GAIN = 2_500.0
 
 
 @dataclass
@@ -134,52 +149,272 @@ class Plan:
     """Where the simulation predicted each block to end: page (from 1) and position (mm)."""
     seconds: float
     """The time the plan itself took (measuring layouts and choosing), in seconds."""
+    cost: float = 0.0
+    """What the plan's pages cost, in the composer's unit (see compose.paginate)."""
+
+
+@dataclass(frozen=True)
+class Text:
+    """One language of an issue to plan, with what earlier builds kept of it."""
+
+    loaded: LoadedIssue
+    """The issue in that language."""
+    guess: Mapping[str, int] | None = None
+    """The pages its stories are likely to start on (an earlier build's)."""
+    measures: Measures | None = None
+    """Its measures, kept from one build to the next (updated in place)."""
+    lay_out: bool = True
+    """Whether to lay it out; if not, it only has a say in the crops."""
+
+
+@dataclass
+class _Prepared:
+    """One language measured: what choosing its pages needs."""
+
+    text: Text
+    blocks: list[Story | Stats]
+    pages: dict[str, int]
+    resources: str
+    used: Measures
+    front: Front
+    parts: dict[str, Part]
+    photos: Mapping[Path, PhotoInfo]
+
+    @property
+    def loaded(self) -> LoadedIssue:
+        """Return the issue in this language."""
+        return self.text.loaded
 
 
 def plan_issue(
-    loaded: LoadedIssue,
+    texts: Sequence[Text],
     typesetter: Typesetter,
     photos: Mapping[Path, PhotoInfo],
     *,
-    guess: Mapping[str, int] | None = None,
-    measures: Measures | None = None,
     crops: Mapping[PhotoPlace, float] | None = None,
-) -> Plan:
-    """Return the issue's pages planned and laid out: every block's treatment chosen together.
+) -> dict[str, Plan]:
+    """Return the issue's pages planned and laid out, by language: every choice made together.
 
-    ``photos`` are the issue's photos as checked; ``guess`` the pages the
-    stories are likely to start on (an earlier build's); ``measures`` are
-    kept from one build to the next; ``crops`` the shapes the photos were
-    shown at in the issue's main language, kept here.
+    ``texts`` are the issue's languages (each laid out unless told not to);
+    ``photos`` its photos as checked. A photo shows the same part of itself
+    in every language: its crop is chosen for all of them together (the
+    crops each language's best plan wants, tried in every other, the
+    cheapest in sum kept, then improved photo by photo), unless ``crops``
+    (the shapes an earlier build chose) are given and still hold.
     """
     started = time.perf_counter()
+    # In one order whatever the order asked: the main language (no
+    # translation files) first.
+    prepared = sorted(
+        (_prepare(text, typesetter, photos) for text in texts),
+        key=lambda each: (each.loaded.texts != (None, None), each.loaded.language),
+    )
+    free: dict[str, Paginated] = {}
+    chosen = _held(prepared, photos, crops) if crops is not None else None
+    if chosen is None:
+        for each in prepared:
+            free[each.loaded.language] = _choose(each, _limits(each.blocks, photos, {}))
+        chosen = _joint_crops(prepared, photos, free)
+    shared = time.perf_counter() - started
+    plans: dict[str, Plan] = {}
+    for each in prepared:
+        if not each.text.lay_out:
+            continue
+        found = free.get(each.loaded.language)
+        if found is not None and _found_crops(found, each) != chosen:
+            found = None
+        plans[each.loaded.language] = _plan_language(
+            each, typesetter, photos, chosen, found, shared
+        )
+    # Keep what the plans used, for the next build.
+    for each in prepared:
+        if each.text.measures is not None:
+            each.text.measures.fronts = each.used.fronts
+            each.text.measures.parts = each.used.parts
+    return plans
+
+
+def _prepare(text: Text, typesetter: Typesetter, photos: Mapping[Path, PhotoInfo]) -> _Prepared:
+    """Return one language measured: its front matter and every part of every candidate."""
+    loaded = text.loaded
     blocks = list(loaded.issue.stories)
     ids = [block.id for block in blocks]
     pages = {block_id: 1 for block_id in ids} | {
-        block_id: page for block_id, page in (guess or {}).items() if block_id in ids
+        block_id: page for block_id, page in (text.guess or {}).items() if block_id in ids
     }
-    measures = measures if measures is not None else Measures()
+    known = text.measures if text.measures is not None else Measures()
     used = Measures()
     resources = _fingerprint(loaded)
-    limits = _limits(blocks, photos, crops or {})
-    front = _measure_front(loaded, typesetter, pages, resources, measures, used)
-    parts = _measure_parts(loaded, typesetter, front.page_width, limits, resources, measures, used)
-    candidates = _candidates(blocks, parts, limits, loaded)
+    # Measured with every crop allowed: the parts of any crop's candidates.
+    limits = _limits(blocks, photos, {})
+    front = _measure_front(loaded, typesetter, pages, resources, known, used)
+    parts = _measure_parts(loaded, typesetter, front.page_width, limits, resources, known, used)
+    return _Prepared(text, blocks, pages, resources, used, front, parts, photos)
+
+
+def _choose(prepared: _Prepared, limits: Mapping[PhotoPlace, Limits]) -> Paginated:
+    """Return the cheapest pages of one language with its photos within ``limits``."""
+    loaded, front = prepared.loaded, prepared.front
+    candidates = _candidates(prepared.blocks, prepared.parts, limits, loaded)
     margin = candidates[0][0].margin if candidates and candidates[0] else 0.0
-    found = paginate(_geometry(loaded, front, margin, photos), candidates)
+    geometry = _geometry(loaded, front, margin, prepared.photos)
+    if candidates:
+        candidates[0] = _lead_heads(geometry, candidates[0])
+    return paginate(geometry, candidates)
+
+
+def _lead_heads(geometry: Geometry, first: list[Candidate]) -> list[Candidate]:
+    """Return the first block's candidates: with an ordinary head only if the lead's fits nowhere.
+
+    The lead story keeps its larger head wherever one of its shapes starts on
+    page 1 with it; else (a long contents list) it may take an ordinary one.
+    """
+    lead = [c for c in first if c.option is None or c.option.shape.lead or c.members]
+    fits = any(placed_at(geometry, c, 0, geometry.start).start_page == 0 for c in lead)
+    return lead if fits or len(lead) == len(first) else first
+
+
+def _held(
+    prepared: Sequence[_Prepared],
+    photos: Mapping[Path, PhotoInfo],
+    crops: Mapping[PhotoPlace, float],
+) -> dict[PhotoPlace, float] | None:
+    """Return ``crops`` if they still crop every photo of every language, else None.
+
+    An earlier build's crops go stale when a photo is added, removed or
+    replaced: the crops are then chosen again.
+    """
+    places = {place for each in prepared for place in _limits(each.blocks, photos, {})}
+    if set(crops) != places:
+        return None
+    for each in prepared:
+        limits = _limits(each.blocks, photos, {})
+        if any(
+            not limits[place].low * (1 - 1e-9) <= crops[place] <= limits[place].high * (1 + 1e-9)
+            for place in limits
+        ):
+            return None
+    return dict(crops)
+
+
+def _joint_crops(
+    prepared: Sequence[_Prepared],
+    photos: Mapping[Path, PhotoInfo],
+    free: Mapping[str, Paginated],
+) -> dict[PhotoPlace, float]:
+    """Return the photos' crops that cost least over every language, the main one kept good.
+
+    ``free`` are each language's own best pages, its crops its own. The
+    crops are those that cost least in sum over the languages, among those
+    that cost the main language (the first) at most MAIN_ALLOWANCE more than
+    its own: a translation's crops are taken where the main language's pages
+    barely notice. The search starts from the crops of the cheapest such
+    language's own plan; then story by story, in reading order and again
+    until nothing changes, the crops another language wanted for the
+    story's photos are tried in their place, all the way then halfway (at
+    most CROP_TRIALS times in all), and kept where the sum goes down by
+    more than CROP_GAIN.
+    """
+    wanted: list[dict[PhotoPlace, float]] = []
+    for each in prepared:
+        own = _found_crops(free[each.loaded.language], each)
+        if own not in wanted:
+            wanted.append(own)
+    bound = free[prepared[0].loaded.language].cost + MAIN_ALLOWANCE
+
+    def cost_of(shapes: Mapping[PhotoPlace, float]) -> float:
+        costs = _costs(prepared, photos, shapes, free)
+        return sum(costs) if costs[0] <= bound else math.inf
+
+    # The main language's own crops unless another's save enough in sum.
+    costs = [cost_of(shapes) for shapes in wanted]
+    costs[1:] = [cost if cost < costs[0] - CROP_GAIN else math.inf for cost in costs[1:]]
+    best_cost = min(costs)
+    best = dict(wanted[costs.index(best_cost)])
+    stories = list(dict.fromkeys(story for shapes in wanted for story, _ in shapes))
+    trials = 0
+    changed = len(wanted) > 1
+    while changed:
+        changed = False
+        for story in stories:
+            for other in wanted:
+                theirs = {where: shape for where, shape in other.items() if where[0] == story}
+                if all(best.get(where) == shape for where, shape in theirs.items()):
+                    continue
+                for share in CROP_SHARES:
+                    if trials >= CROP_TRIALS:
+                        return best
+                    trials += 1
+                    tried = best | {
+                        where: best[where] ** (1 - share) * shape**share
+                        for where, shape in theirs.items()
+                    }
+                    cost = cost_of(tried)
+                    if cost < best_cost - CROP_GAIN:
+                        best, best_cost, changed = tried, cost, True
+                        break
+    return best
+
+
+def _costs(
+    prepared: Sequence[_Prepared],
+    photos: Mapping[Path, PhotoInfo],
+    shapes: Mapping[PhotoPlace, float],
+    free: Mapping[str, Paginated],
+) -> list[float]:
+    """Return what each language's pages cost with the photos cropped to ``shapes``."""
+    found = []
+    for each in prepared:
+        own = free[each.loaded.language]
+        if _found_crops(own, each) == shapes:
+            found.append(own.cost)
+            continue
+        try:
+            found.append(_choose(each, _limits(each.blocks, photos, shapes)).cost)
+        except PhotoError:
+            # A story's photos cropped to shapes from two languages' plans
+            # that no treatment of it holds together.
+            found.append(math.inf)
+    return found
+
+
+def _found_crops(found: Paginated, prepared: _Prepared) -> dict[PhotoPlace, float]:
+    """Return the shape each photo is shown at in ``found``."""
+    return _crops(_layout(found, prepared.blocks, prepared.front), prepared.blocks)
+
+
+def _plan_language(
+    prepared: _Prepared,
+    typesetter: Typesetter,
+    photos: Mapping[Path, PhotoInfo],
+    crops: Mapping[PhotoPlace, float],
+    found: Paginated | None,
+    shared: float,
+) -> Plan:
+    """Return one language planned with the photos cropped to ``crops``, and laid out.
+
+    ``found`` is its plan with those crops if made already; ``shared`` the
+    time measuring every language and choosing the crops took.
+    """
+    started = time.perf_counter()
+    loaded, blocks = prepared.loaded, prepared.blocks
+    ids = [block.id for block in blocks]
+    limits = _limits(blocks, photos, crops)
+    known = prepared.text.measures if prepared.text.measures is not None else Measures()
+    pages, front = prepared.pages, prepared.front
+    found = found if found is not None else _choose(prepared, limits)
     predicted = _start_pages(found, blocks, front)
     for _ in range(FRONT_ATTEMPTS - 1):
         if predicted == pages:
             break
         # The contents list prints other pages than it was measured with.
         pages = predicted
-        front = _measure_front(loaded, typesetter, pages, resources, measures, used)
-        found = paginate(_geometry(loaded, front, margin, photos), candidates)
+        front = _measure_front(loaded, typesetter, pages, prepared.resources, known, prepared.used)
+        prepared.front = front
+        found = _choose(prepared, limits)
         predicted = _start_pages(found, blocks, front)
-    # Keep what this plan used, for the next one.
-    measures.fronts, measures.parts = used.fronts, used.parts
     layout = _layout(found, blocks, front)
-    planned = time.perf_counter() - started
+    planned = shared + time.perf_counter() - started
 
     def lay_out(layout: Layout, guess: Mapping[str, int]) -> RenderedPdf:
         return render_numbered(
@@ -219,6 +454,7 @@ def plan_issue(
             for step in found.steps
         },
         planned,
+        found.cost,
     )
 
 
@@ -258,7 +494,7 @@ def _limits(
             limits = photo_limits(info.width, info.height) if info else Limits(1.5, 0.9, 2.5)
             place = (block.id, number)
             if place in crops:
-                # The shape the main language chose: the same crop here.
+                # The shape chosen for every language: the same crop here.
                 shown = crops[place]
                 limits = Limits(limits.aspect, shown, shown)
             found[place] = limits
@@ -393,7 +629,10 @@ def _candidates(
             continue
         lead = index == 0
         photo_limits_ = story_limits(block, limits)
-        shapes = story_shapes(block, parts, limits)
+        shapes = story_shapes(block, parts, limits, lead=lead)
+        if lead:
+            # The lead story may do without the lead's head (at a cost).
+            shapes += story_shapes(block, parts, limits, head_part="head-plain")
         if not any(options(shape, photo_limits_) for shape in shapes):
             raise PhotoError([loaded.problem(("stories", index, "photos"), _UNHELD)])
         for shape in shapes:
@@ -425,7 +664,9 @@ def _story_candidate(option: Option, body: Body, lead: bool, story: Story) -> Ca
         cost += OTHER_COLUMNS_COST
     elif preferred is None and shape.columns == 3:
         cost += THREE_COLUMNS_COST
-    if lead and option.photo:
+    if lead and not shape.lead:
+        cost += PLAIN_LEAD_COST
+    elif lead and option.photo:
         cost += max(0.0, LEAD_PHOTO_MM - option.photo / PX_PER_MM) * LEAD_PHOTO_COST
     return Candidate(1, shape.treatment, shape.margin, fixed, body, cost, option)
 
@@ -496,7 +737,7 @@ def _layout(found: Paginated, blocks: Sequence[Story | Stats], front: Front) -> 
             photos=option.sizes,
             rows=tuple(row.photos for row in shape.rows),
             side=shape.side[0] if shape.side is not None else None,
-            lead=step.index == 0,
+            lead=shape.lead,
         )
     # The closing block grows into the room left: its photo, then its panel.
     return Layout(choices, _closing(found.closing_photo, found.closing_panel, front.panel))

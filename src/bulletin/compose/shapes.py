@@ -63,6 +63,8 @@ class Shape:
     """Whether the block never breaks (a call-out)."""
     members: tuple[str, ...] = ()
     """The stories a brief holds, in order."""
+    lead: bool = False
+    """Whether it leads the issue: the lead's larger headline."""
 
 
 @dataclass(frozen=True)
