@@ -381,6 +381,20 @@ def test_the_contents_pages_a_build_notes_are_a_guess_checked_not_trusted(
     assert json.loads(noted.read_text()) == sample_facts.start_pages
 
 
+def test_a_build_of_the_translation_alone_crops_its_photos_as_the_full_build(
+    sample_builds: list[BuildResult], tmp_path: Path
+) -> None:
+    """The languages not built still have a say in the crops: the same pages, byte for byte."""
+    (alone,) = build_issue(SAMPLE, SAMPLE_MONTH, tmp_path, language="ru", edition="email")
+    (full,) = [r for r in sample_builds if (r.language, r.edition) == ("ru", "email")]
+    assert alone.path.read_bytes() == full.path.read_bytes()
+    # The main language was measured too, and its measures kept for the next build.
+    assert sorted(path.name for path in (tmp_path / ".cache" / "measures").iterdir()) == [
+        f"{SAMPLE_MONTH}-en.json",
+        f"{SAMPLE_MONTH}-ru.json",
+    ]
+
+
 def test_a_later_build_measures_only_the_story_edited(project: Path, tmp_path: Path) -> None:
     """The measures a build keeps in out/.cache serve the next build, in another process too."""
     out = project / "out"

@@ -7,13 +7,15 @@ from typing import Any
 
 import pytest
 
-from bulletin.build import typeset_issue
-from bulletin.compose import Plan
+from bulletin.build import issue_typesetter, typeset_issue
+from bulletin.compose import Plan, Text, plan_issue
 from bulletin.compose.paginate import CLOSING_SAFETY_MM, SLACK_MM
+from bulletin.compose.plan import MAIN_ALLOWANCE
 from bulletin.engine.tree import children, class_names, page_boxes
 from bulletin.html import contract
 from bulletin.manifest.load import load_issue
 from bulletin.model.issue import Story
+from bulletin.photos.check import check_photos
 from conftest import SAMPLE_MONTH
 from generated import make_issue
 from generated_builds import GeneratedBuilds, seed_param
@@ -146,6 +148,47 @@ def test_a_photo_shows_the_same_part_of_itself_in_every_language(
         assert [size.aspect for size in choice.photos] == pytest.approx(
             [size.aspect for size in russian.layout.choices[block].photos], rel=1e-6
         )
+
+
+def test_the_crops_are_chosen_for_both_languages_the_main_one_kept_near_its_own(
+    sample_root: Path,
+) -> None:
+    english = load_issue(sample_root, SAMPLE_MONTH)
+    russian = load_issue(sample_root, SAMPLE_MONTH, language="ru")
+    typesetter = issue_typesetter(english)
+    photos = check_photos(english)
+    both = plan_issue([Text(english), Text(russian)], typesetter, photos)
+    assert both["en"].crops == pytest.approx(both["ru"].crops, rel=1e-9)
+    # The crops English would choose alone, as every language was held to before.
+    alone = plan_issue([Text(english)], typesetter, photos)["en"]
+    assert alone.crops != both["en"].crops
+    held = plan_issue([Text(english), Text(russian)], typesetter, photos, crops=alone.crops)
+    assert held["en"].crops == alone.crops
+    # Russian gains more than English gives up, and English gives up little.
+    assert both["en"].cost + both["ru"].cost < held["en"].cost + held["ru"].cost
+    assert alone.cost <= both["en"].cost <= alone.cost + MAIN_ALLOWANCE
+    # Held to the English crops, Russian leaves holes at the feet of pages 1
+    # and 2 and a back panel grown 79 mm; with its say, none.
+    assert [(hole.page, round(hole.height_mm)) for hole in held["ru"].holes] == [
+        (1, 20),
+        (2, 51),
+        (5, 79),
+    ]
+    assert both["ru"].holes == ()
+    assert [(hole.page, round(hole.height_mm)) for hole in both["en"].holes] == [(3, 9)]
+
+
+def test_a_language_not_laid_out_has_its_say_but_no_plan(sample_root: Path) -> None:
+    english = load_issue(sample_root, SAMPLE_MONTH)
+    russian = load_issue(sample_root, SAMPLE_MONTH, language="ru")
+    typesetter = issue_typesetter(english)
+    photos = check_photos(english)
+    both = plan_issue([Text(english), Text(russian)], typesetter, photos)
+    # In any order asked, and with only one of them laid out.
+    only = plan_issue([Text(russian), Text(english, lay_out=False)], typesetter, photos)
+    assert list(only) == ["ru"]
+    assert only["ru"].crops == both["ru"].crops
+    assert only["ru"].layout == both["ru"].layout
 
 
 def test_no_photo_is_cropped_past_its_limit(sample_plans: dict[str, Plan]) -> None:
