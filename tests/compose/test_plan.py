@@ -76,7 +76,15 @@ def test_the_engine_lays_a_long_russian_issue_out_where_the_plan_said(
     # a single line of it in the first column, which its orphans forbid. The
     # engine then ran two pages longer than the plan.
     issue = generated_builds.issue(seed)
-    plan = typeset_issue(load_issue(issue.root, issue.month, language="ru"), write=False)
+    english = load_issue(issue.root, issue.month)
+    russian = load_issue(issue.root, issue.month, language="ru")
+    typesetter = issue_typesetter(english)
+    photos = check_photos(english)
+    crops = plan_issue([Text(english)], typesetter, photos)["en"].crops
+    plan = plan_issue(
+        [Text(english, lay_out=False), Text(russian)], typesetter, photos, crops=crops
+    )["ru"]
+    assert plan.crops == pytest.approx(crops, rel=1e-9)
     ends = _ends(plan)
     assert set(ends) == set(plan.predicted)
     for block, (page, position) in plan.predicted.items():
