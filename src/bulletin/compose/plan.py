@@ -432,6 +432,8 @@ def _plan_language(
         end = (
             _block_end(laid_out.document, blocks[found.steps[-1].index].id) if found.steps else None
         )
+        candidates = _candidates(blocks, prepared.parts, limits, loaded)
+        margin = candidates[0][0].margin if candidates and candidates[0] else 0.0
         geometry = _geometry(loaded, front, margin, photos)
         closing = _closing_after(natural, geometry, front.panel, end)
         layout = dataclasses.replace(layout, closing=closing)
