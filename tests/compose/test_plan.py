@@ -42,6 +42,16 @@ def _ends(plan: Plan) -> dict[str, tuple[int, float]]:
     return found
 
 
+def _assert_laid_out_as_planned(plan: Plan) -> None:
+    """Assert that every block ends where the plan predicted it, and the pages are as many."""
+    ends = _ends(plan)
+    assert set(ends) == set(plan.predicted)
+    for block, (page, position) in plan.predicted.items():
+        assert ends[block][0] == page, block
+        assert abs(ends[block][1] - position) < 1.5, block
+    assert plan.laid_out.page_count == plan.predicted_pages
+
+
 @pytest.fixture(scope="module")
 def sample_plans(sample_root: Path) -> dict[str, Plan]:
     return {
@@ -58,12 +68,7 @@ def test_the_engine_lays_the_blocks_out_where_the_plan_said(
     sample_plans: dict[str, Plan], language: str
 ) -> None:
     plan = sample_plans[language]
-    ends = _ends(plan)
-    assert set(ends) == set(plan.predicted)
-    for block, (page, position) in plan.predicted.items():
-        assert ends[block][0] == page, block
-        assert abs(ends[block][1] - position) < 1.5, block
-    assert plan.laid_out.page_count == plan.predicted_pages
+    _assert_laid_out_as_planned(plan)
 
 
 @pytest.mark.parametrize("seed", [seed_param(44)])
@@ -85,12 +90,7 @@ def test_the_engine_lays_a_long_russian_issue_out_where_the_plan_said(
         [Text(english, lay_out=False), Text(russian)], typesetter, photos, crops=crops
     )["ru"]
     assert plan.crops == pytest.approx(crops, rel=1e-9)
-    ends = _ends(plan)
-    assert set(ends) == set(plan.predicted)
-    for block, (page, position) in plan.predicted.items():
-        assert ends[block][0] == page, block
-        assert abs(ends[block][1] - position) < 1.5, block
-    assert plan.laid_out.page_count == plan.predicted_pages
+    _assert_laid_out_as_planned(plan)
 
 
 @pytest.mark.parametrize("seed", [seed_param(40)])
