@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bulletin.build import issue_typesetter, typeset_issue
-from bulletin.compose import Plan, Text, plan_issue
+from bulletin.compose import Plan, Text, block_ends, plan_issue
 from bulletin.compose.paginate import CLOSING_SAFETY_MM, SLACK_MM
 from bulletin.compose.plan import MAIN_ALLOWANCE
 from bulletin.engine.tree import children, class_names, page_boxes
@@ -25,21 +25,10 @@ PX_PER_MM = 96 / 25.4
 
 def _ends(plan: Plan) -> dict[str, tuple[int, float]]:
     """Return where each block ends in the laid-out issue: page (from 1) and position (mm)."""
-    found: dict[str, tuple[int, float]] = {}
-
-    def walk(box: Any, number: int, top: float) -> None:
-        for child in children(box):
-            element = getattr(child, "element", None)
-            name = element.get("id") if element is not None else None
-            if name in plan.predicted and not getattr(child, "pseudo_type", None):
-                bottom = child.position_y + child.margin_height() - top
-                found[name] = (number, bottom / PX_PER_MM)
-            else:
-                walk(child, number, top)
-
-    for number, page in enumerate(page_boxes(plan.laid_out.document), start=1):
-        walk(page, number, page.content_box_y())
-    return found
+    return {
+        block: (page + 1, position / PX_PER_MM)
+        for block, (page, position) in block_ends(plan.laid_out.document, plan.predicted).items()
+    }
 
 
 def _assert_laid_out_as_planned(plan: Plan) -> None:

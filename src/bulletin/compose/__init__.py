@@ -8,7 +8,7 @@ language out once with its plan.
 """
 
 from bulletin.compose.crops import PhotoPlace
-from bulletin.compose.plan import Measures, Plan, Text, default_choice, plan_issue
+from bulletin.compose.plan import Measures, Plan, Text, block_ends, default_choice, plan_issue
 from bulletin.compose.shapes import Choice, Closing, Hole, Layout, PhotoSize
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "PhotoSize",
     "Plan",
     "Text",
+    "block_ends",
     "default_choice",
     "plan_issue",
 ]

@@ -9,7 +9,7 @@ import json
 import logging
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -429,9 +429,8 @@ def _plan_language(
         # grows into the room the engine left instead (less than planned, or a
         # page of its own), and the issue is laid out once more, its last page
         # still full.
-        end = (
-            _block_end(laid_out.document, blocks[found.steps[-1].index].id) if found.steps else None
-        )
+        last = blocks[found.steps[-1].index].id if found.steps else ""
+        end = block_ends(laid_out.document, [last]).get(last)
         candidates = _candidates(blocks, prepared.parts, limits, loaded)
         margin = candidates[0][0].margin if candidates and candidates[0] else 0.0
         geometry = _geometry(loaded, front, margin, photos)
@@ -551,26 +550,26 @@ def _closing_base(loaded: LoadedIssue, front: Front, photos: Mapping[Path, Photo
     return Closing(round(low / PX_PER_MM, 2))
 
 
-def _block_end(document: Any, block: str) -> tuple[int, float] | None:
-    """Return where ``block`` ends in ``document``: its last page (from 0), and position (px)."""
-    end: tuple[int, float] | None = None
+def block_ends(document: Any, ids: Collection[str]) -> dict[str, tuple[int, float]]:
+    """Return where each block of ``ids`` ends in a laid-out ``document``.
+
+    Each as its last page (counted from 0) and its position there (px from
+    the page's content top); a block not laid out is left out.
+    """
+    found: dict[str, tuple[int, float]] = {}
 
     def walk(box: Any, number: int, top: float) -> None:
-        nonlocal end
         for child in children(box):
             element = getattr(child, "element", None)
-            if (
-                element is not None
-                and element.get("id") == block
-                and not getattr(child, "pseudo_type", None)
-            ):
-                end = (number, child.position_y + child.margin_height() - top)
+            name = element.get("id") if element is not None else None
+            if name in ids and not getattr(child, "pseudo_type", None):
+                found[str(name)] = (number, child.position_y + child.margin_height() - top)
             else:
                 walk(child, number, top)
 
     for number, page in enumerate(page_boxes(document)):
         walk(page, number, page.content_box_y())
-    return end
+    return found
 
 
 def _closing_after(
