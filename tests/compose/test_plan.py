@@ -200,7 +200,7 @@ def test_no_photo_is_cropped_past_its_limit(sample_plans: dict[str, Plan]) -> No
 
 
 def test_stories_without_photos_and_pull_quotes_are_composed(tmp_path: Path) -> None:
-    issue = make_issue(7, tmp_path / "project", quotes=True, photoless=True)
+    issue = make_issue(5, tmp_path / "project", quotes=True, photoless=True)
     loaded = load_issue(issue.root, issue.month)
     plan = typeset_issue(loaded, write=False)
     stories = {block.id: block for block in loaded.issue.stories if isinstance(block, Story)}

@@ -405,6 +405,58 @@ def test_each_treatment_places_the_photos_and_the_quote(project: Path) -> None:
     ]
 
 
+def test_inline_photos_sit_between_the_paragraphs_never_after_the_last(project: Path) -> None:
+    from bulletin.compose import Choice, Layout, PhotoSize
+
+    issue = project / "issues" / SAMPLE_MONTH / "issue.yaml"
+    # A second photo and a pull quote for the three-paragraph story.
+    _replace_once(
+        issue,
+        "          date: 2021-05-28\n    layout:\n      columns: 3\n",
+        "          date: 2021-05-28\n"
+        "      - file: photos/istanbul-2021-05-26.jpg\n"
+        "        alt: Participants of the dialogue\n"
+        "        credit:\n"
+        "          by: IOM\n"
+        "          place: Almaty\n"
+        "          date: 2021-05-28\n"
+        "    quote: Participants developed recommendations to improve the system.\n"
+        "    layout:\n      columns: 3\n",
+    )
+    loaded = load_issue(project, SAMPLE_MONTH)
+    sizes = (PhotoSize(56.667, 38.0, 1.49, 1.0), PhotoSize(56.667, 45.0, 1.26, 0.9))
+    story = "national-dialogue-trafficking"
+    plan = Layout({story: Choice(story, "inline", 3, quote=True, photos=sizes, inline=(0, 1))})
+    document = _parse(render_html(loaded, plan=plan))
+    article = _one(document, f"article.story.inline#{story}")
+    body = _one(article, "div.body.columns-3")
+    # The first photo follows the opening paragraph, so the story may start
+    # wherever its head and first lines fit; the second comes where the text
+    # has brought half of itself; the quote after a third; none after the last.
+    assert [child.tag for child in body.etree_element] == [
+        "p",
+        "figure",
+        "p",
+        "figure",
+        "blockquote",
+        "p",
+    ]
+    figures = _all(body, "figure.photo.inline")
+    assert [(_attr(_one(figure, "img"), "style") or "").split(";")[0] for figure in figures] == [
+        "height: 38.0mm",
+        "height: 45.0mm",
+    ]
+    assert [_text(_one(figure, ".credit")) for figure in figures] == [
+        "Photo by IOM, Almaty, May 28, 2021",
+        "Photo by IOM, Almaty, May 28, 2021",
+    ]
+    assert _all(article, ".photo-rows") == [] and _all(article, "figure.side") == []
+    # Every word of the story is there once, around the photos.
+    story_text = " ".join(_text(p) for p in _all(body, "div.body > p"))
+    assert story_text.startswith("On 28th of May, IOM Kazakhstan hosted")
+    assert story_text.endswith("reached around 6,000 readers.")
+
+
 def test_a_brief_holds_its_stories_each_with_its_anchor(project: Path) -> None:
     from bulletin.compose import Choice, Layout
 

@@ -34,36 +34,41 @@ def _shorten(project: Path, story: str) -> None:
     manifest.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
 
 
-def test_a_large_back_panel_is_reported(tmp_path: Path) -> None:
-    # One story cut to its first paragraph: the composer sets the issue on four
-    # pages, and the back panel grows into the room the stories leave on the last.
-    project = copy_sample(tmp_path / "project")
-    _shorten(project, "migration-focal-points-retreat")
-    report = inspect_issue(project, SAMPLE_MONTH)
+@pytest.mark.parametrize("seed", [seed_param(8)])
+def test_a_large_back_panel_is_reported(generated_builds: GeneratedBuilds, seed: int) -> None:
+    # Generated issue 8 is short of its fourth page: the back panel grows into
+    # the room its stories leave on the last.
+    issue = generated_builds.issue(seed)
+    report = inspect_issue(issue.root, issue.month)
     assert report.pages == 4
-    assert [str(finding) for finding in report.findings] == [
-        f"{ISSUE}:144:3: warning: stories[5]: page 3: a hole 9 mm tall across the page (17 cm²) "
-        'at its foot, after "Improving victim identification and prosecution of human '
-        'trafficking in Kazakhstan": "Returned migrants rate their reintegration sessions" '
-        'does not fit there and starts on page 4 — lengthen "Improving victim identification '
-        'and prosecution of human trafficking in Kazakhstan" by about 2 lines a column, or '
-        "give it a photo or a pull quote",
-        f"{ISSUE}:181:3: warning: stories[6]: page 4: the back panel grows 125 mm (226 cm²) "
-        'to fill the page after "Returned migrants rate their reintegration sessions" — '
-        "the issue's own content fills it better: lengthen the stories by about 27 lines "
-        "a column, or add a photo, a pull quote or a short story",
+    composition = [finding for finding in report.findings if finding.check == "composition"]
+    assert [str(finding) for finding in composition] == [
+        f"issues/{issue.month}/issue.yaml:47:3: warning: stories[3]: page 4: the back panel "
+        'grows 127 mm (229 cm²) to fill the page after "Local road repair helps three '
+        "districts in Osh\" — the issue's own content fills it better: lengthen the stories "
+        "by about 27 lines a column, or add a photo, a pull quote or a short story"
     ]
-    assert [(f.check, f.story, f.severity) for f in report.findings] == [
-        ("composition", "national-dialogue-trafficking", "warning"),
-        ("composition", "reintegration-survey", "warning"),
+    assert [(f.story, f.severity) for f in composition] == [
+        ("local-road-repair-helps-three", "warning")
     ]
 
 
-def test_sample_plan_leaves_only_holes_too_small_to_report() -> None:
+def test_sample_plan_leaves_no_hole_to_report() -> None:
     plan = typeset_issue(load_issue(SAMPLE, SAMPLE_MONTH), write=False)
-    # The plan does leave room at a page's foot, under the 15 cm² a reader sees.
-    assert plan.holes
+    assert plan.holes == ()
     assert inspect_issue(SAMPLE, SAMPLE_MONTH).findings == ()
+
+
+@pytest.mark.parametrize("seed", [seed_param(1)])
+def test_holes_too_small_to_see_are_not_reported(
+    generated_builds: GeneratedBuilds, seed: int
+) -> None:
+    # Generated issue 1 leaves 4 mm at the foot of page 8: under the 15 cm² a reader sees.
+    issue = generated_builds.issue(seed)
+    loaded = load_issue(issue.root, issue.month)
+    plan = typeset_issue(loaded, write=False)
+    assert [(hole.page, round(hole.height_mm)) for hole in plan.holes] == [(8, 4)]
+    assert list(check_holes(IssueText(loaded), plan)) == []
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +97,7 @@ def test_photo_cropped_past_its_limit_is_reported(squeezed: tuple[IssueText, obj
     issue, document = squeezed
     assert [str(finding) for finding in check_crops(issue, document)] == [
         f"{ISSUE}:14:15: warning: stories[0].photos[0].file: photo "
-        '"photos/istanbul-2021-05-26.jpg" shows only 36% of itself on page 1: a crop keeps '
+        '"photos/istanbul-2021-05-26.jpg" shows only 30% of itself on page 1: a crop keeps '
         "at least 60% — give the story a photo closer to the shape of its frame, or "
         "another photo"
     ]
@@ -107,41 +112,38 @@ def test_sample_crops_keep_their_limit() -> None:
 
 
 def test_room_on_the_last_page_is_not_reported_over_the_budget(tmp_path: Path) -> None:
-    # The same issue with a budget of 3 pages: it takes 4, the budget check
-    # asks to shorten the stories, and the room on the last page is no reason
-    # to lengthen them: no back panel is reported (the hole after the lead is).
+    # The sample with one story cut to its first paragraph takes 4 pages; with
+    # a budget of 3 the budget check asks to shorten the stories, and the room
+    # the back panel grows into on the last page is no reason to lengthen them.
     project = copy_sample(tmp_path / "project")
     _shorten(project, "migration-focal-points-retreat")
     publication = project / "issues" / "publication.yaml"
     text = publication.read_text()
     assert "page_budget: 8" in text
     publication.write_text(text.replace("page_budget: 8", "page_budget: 3"))
+    plan = typeset_issue(load_issue(project, SAMPLE_MONTH), write=False)
+    assert [(hole.page, round(hole.height_mm)) for hole in plan.holes if hole.closing] == [(4, 137)]
     report = inspect_issue(project, SAMPLE_MONTH)
     assert [str(finding) for finding in report.findings] == [
         "issues/publication.yaml:11:14: error: page_budget: the issue takes 4 pages but the "
         'budget is 3: "Returned migrants rate their reintegration sessions" and the contacts '
         "run onto page 4 — shorten stories, or raise page_budget",
-        f"{ISSUE}:4:3: warning: stories[0]: page 1: a hole 44 mm tall across the page (79 cm²) "
-        'at its foot, after "Sixth Senior Officials Meeting of the Almaty Process in Istanbul": '
-        '"Return of a large family from Kazakhstan to Karakalpakstan" does not fit there and '
-        'starts on page 2 — lengthen "Sixth Senior Officials Meeting of the Almaty Process in '
-        'Istanbul" by about 9 lines a column, or give it a photo or a pull quote',
     ]
 
 
-@pytest.mark.parametrize("seed", [seed_param(13)])
+@pytest.mark.parametrize("seed", [seed_param(6)])
 def test_a_hole_at_a_page_foot_is_reported(generated_builds: GeneratedBuilds, seed: int) -> None:
-    # Generated issue 13: page 4 ends 38 mm short, for the next story's head
+    # Generated issue 6: page 5 ends 21 mm short, for the next story's head
     # and first lines need more room than that; the check names both stories.
     issue = generated_builds.issue(seed)
     loaded = load_issue(issue.root, issue.month)
     plan = typeset_issue(loaded, write=False)
     assert [str(finding) for finding in check_holes(IssueText(loaded), plan)] == [
-        f"issues/{issue.month}/issue.yaml:84:3: warning: stories[4]: page 4: a hole 38 mm tall "
-        'across the page (68 cm²) at its foot, after "Joint health campaign opens for rural '
-        'women": "Open clinic trains village health workers" does not fit there and starts '
-        'on page 5 — lengthen "Joint health campaign opens for rural women" by about 8 lines '
-        "a column, or give it a photo or a pull quote",
+        f"issues/{issue.month}/issue.yaml:57:3: warning: stories[3]: page 5: a hole 21 mm tall "
+        'across the page (38 cm²) at its foot, after "New youth forum starts with teachers in '
+        'Khujand": "First survey reaches three districts in Shymkent" does not fit there and '
+        'starts on page 6 — lengthen "New youth forum starts with teachers in Khujand" by '
+        "about 4 lines a column, or give it a photo or a pull quote",
     ]
 
 

@@ -31,6 +31,12 @@ MAX_SIDE_MM = 135.0
 MIN_SIDE_MM = 38.0
 # Photos as wide as this or narrower may sit in a column (portrait, square, 3:2).
 SIDE_ASPECT = 1.6
+# A photo inside the columns (inline) is at least this tall, and the story
+# brings at least this many words for each such photo, in two paragraphs or more.
+MIN_INLINE_MM = 30.0
+INLINE_WORDS = 110
+# The scales of their natural height the plan tries for photos inside the columns.
+INLINE_SCALES = (0.72, 0.86, 1.0, 1.18, 1.38)
 # A photo across the width is at least this wide for its height.
 FEATURE_ASPECT = 1.25
 # A story without photos this short, and without a pull quote, may go in a brief.
@@ -146,6 +152,26 @@ def measuring_specs(
                     ),
                 )
             )
+        if not lead:
+            for columns in fixed_columns(block):
+                inline = _inline_sizes(block, limits, columns)
+                if inline is None:
+                    continue
+                specs.append(
+                    Spec(
+                        f"m-{block.id}-inline{columns}",
+                        "body",
+                        Choice(
+                            block.id,
+                            "inline",
+                            columns,
+                            quote=bool(block.quote),
+                            photos=inline,
+                            inline=tuple(range(len(inline))),
+                            head=False,
+                        ),
+                    )
+                )
         if briefable(block):
             specs.append(
                 Spec(
@@ -156,6 +182,52 @@ def measuring_specs(
             )
         found.append((block.id, specs))
     return found
+
+
+def _inline_ranges(
+    story: Story, limits: Mapping[PhotoPlace, Limits], columns: int
+) -> list[tuple[float, float, float]] | None:
+    """Return each photo's heights inside ``columns`` (least, natural, greatest; mm), or None.
+
+    None where the story may not set its photos inside its columns: it has
+    none, too little text for them (``INLINE_WORDS`` a photo, two paragraphs
+    at least), or a photo too wide to be ``MIN_INLINE_MM`` tall in a column
+    within its crop.
+    """
+    count = len(story.photos)
+    paragraphs = [part for part in story.body.split("\n\n") if part.strip()]
+    if not count or len(paragraphs) < 2 or len(story.body.split()) < INLINE_WORDS * count:
+        return None
+    width = column_width_mm(columns)
+    found = []
+    for limit in story_limits(story, limits):
+        low = max(MIN_INLINE_MM, width / limit.high)
+        high = min(MAX_SIDE_MM, width / limit.low)
+        if low > high * (1 + SCALE_TOLERANCE):
+            return None
+        natural = min(max(width / limit.aspect, low), max(low, high))
+        found.append((low, natural, max(low, high)))
+    return found
+
+
+def _inline_sizes(
+    story: Story, limits: Mapping[PhotoPlace, Limits], columns: int
+) -> tuple[PhotoSize, ...] | None:
+    """Return the story's photos inside ``columns`` at their natural heights, or None."""
+    ranges = _inline_ranges(story, limits, columns)
+    if ranges is None:
+        return None
+    width = column_width_mm(columns)
+    return tuple(
+        _column_size(width, natural, limit.aspect)
+        for (_, natural, _), limit in zip(ranges, story_limits(story, limits), strict=True)
+    )
+
+
+def _column_size(width: float, height: float, aspect: float) -> PhotoSize:
+    """Return a photo ``width`` by ``height`` mm whose own shape is ``aspect``."""
+    shown = width / height
+    return PhotoSize(width, height, shown, min(shown, aspect) / max(shown, aspect))
 
 
 def arrangements(
@@ -412,11 +484,38 @@ def story_shapes(
                         lead=lead,
                     )
                 )
+        inline = parts.get(f"m-{story.id}-inline{columns}")
+        ranges = _inline_ranges(story, limits, columns)
+        if inline is None or ranges is None:
+            continue
+        column_px = column_width_mm(columns) * PX_PER_MM
+        in_columns = tuple(
+            (index, column_px, natural * PX_PER_MM) for index, (_, natural, _) in enumerate(ranges)
+        )
+        for quote, pieces in (
+            [(True, inline.flow), (False, _without(inline.flow, "pull-quote"))]
+            if story.quote
+            else [(False, inline.flow)]
+        ):
+            shapes.append(
+                Shape(
+                    story.id,
+                    "inline",
+                    columns,
+                    head.margin,
+                    head.height,
+                    pieces,
+                    inline=in_columns,
+                    quote=quote,
+                )
+            )
     return shapes
 
 
 def options(shape: Shape, limits: Sequence[Limits]) -> list[Option]:
     """Return the photo sizes the plan may try for ``shape``."""
+    if shape.inline:
+        return _inline_options(shape, limits)
     if shape.side is not None:
         index, width_px, _ = shape.side
         width = width_px / PX_PER_MM
@@ -478,6 +577,28 @@ def options(shape: Shape, limits: Sequence[Limits]) -> list[Option]:
         rows_height = sum(row.height * scale for row, scale in zip(shape.rows, scales, strict=True))
         kept = min(size.kept for size in sizes)
         found.append(Option(shape, shape.rows[0].height * scales[0], sizes, kept, rows_height))
+    return found
+
+
+def _inline_options(shape: Shape, limits: Sequence[Limits]) -> list[Option]:
+    """Return the sizes of photos inside the columns: each scaled alike, within its own range."""
+    found = []
+    seen = set()
+    for scale in INLINE_SCALES:
+        sizes = []
+        for index, width_px, _ in shape.inline:
+            width = width_px / PX_PER_MM
+            limit = limits[index]
+            low = max(MIN_INLINE_MM, width / limit.high)
+            high = max(low, min(MAX_SIDE_MM, width / limit.low))
+            height = min(max(width / limit.aspect * scale, low), high)
+            sizes.append(_column_size(width, height, limit.aspect))
+        heights = tuple(round(size.height_mm, 3) for size in sizes)
+        if heights in seen:
+            continue
+        seen.add(heights)
+        kept = min(size.kept for size in sizes)
+        found.append(Option(shape, sizes[0].height_mm * PX_PER_MM, tuple(sizes), kept))
     return found
 
 

@@ -35,6 +35,9 @@ CROP_COST = 250.0
 QUOTE_LEFT_OUT_COST = 60.0
 THREE_COLUMNS_COST = 8.0
 OTHER_COLUMNS_COST = 25.0
+# Photos inside the columns are smaller than over them: the plan sets them
+# so where that closes a hole, or for variety.
+INLINE_COST = 30.0
 REPEAT_COST = 12.0
 MONOTONY_COST = 120.0
 LONE_LINES_COST = 800.0

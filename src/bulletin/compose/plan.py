@@ -28,6 +28,7 @@ from bulletin.compose.measure import Front, Part, measure_front, measure_parts
 from bulletin.compose.paginate import (
     CROP_COST,
     EPSILON_PX,
+    INLINE_COST,
     LEAD_PHOTO_COST,
     LEAD_PHOTO_MM,
     OTHER_COLUMNS_COST,
@@ -91,6 +92,8 @@ MAIN_ALLOWANCE = 2_500.0
 # What a change of crops must save in sum to be kept (about a 25 mm hole):
 # less is within what the simulation may be off by on a page.
 CROP_GAIN = 2_500.0
+# The name of a photo inside the columns among a body's pieces (its classes).
+INLINE_PIECE = f"{contract.PHOTO} inline"
 
 
 @dataclass
@@ -640,11 +643,19 @@ def _candidates(
             pieces = [Piece(*piece) for piece in shape.flow]
             body = Body(pieces, shape.columns)
             shared: dict[tuple[int, int], tuple[float, float]] = {}
+            inline = [i for i, piece in enumerate(pieces) if piece.name == INLINE_PIECE]
             for option in options(shape, photo_limits_):
                 if shape.side is not None:
                     # The photo at the top of the first column, at the height chosen.
                     delta = option.photo - shape.side[2]
-                    option_body = Body(_resized(pieces, delta), shape.columns, shared)
+                    option_body = Body(_resized(pieces, {0: delta}), shape.columns, shared)
+                elif shape.inline:
+                    # The photos inside the columns, each at the height chosen.
+                    deltas = {
+                        piece: option.sizes[index].height_mm * PX_PER_MM - measured
+                        for piece, (index, _, measured) in zip(inline, shape.inline, strict=True)
+                    }
+                    option_body = Body(_resized(pieces, deltas), shape.columns)
                 else:
                     option_body = body
                 here.append(_story_candidate(option, option_body, lead, block))
@@ -661,6 +672,8 @@ def _story_candidate(option: Option, body: Body, lead: bool, story: Story) -> Ca
     cost = CROP_COST * (1 - option.kept)
     if story.quote and not shape.quote:
         cost += QUOTE_LEFT_OUT_COST
+    if shape.inline:
+        cost += INLINE_COST
     if preferred is not None and shape.columns != preferred:
         cost += OTHER_COLUMNS_COST
     elif preferred is None and shape.columns == 3:
@@ -672,14 +685,21 @@ def _story_candidate(option: Option, body: Body, lead: bool, story: Story) -> Ca
     return Candidate(1, shape.treatment, shape.margin, fixed, body, cost, option)
 
 
-def _resized(pieces: list[Piece], delta: float) -> list[Piece]:
-    """Return ``pieces`` with the first (the side photo) ``delta`` taller, the rest moved down."""
-    first = pieces[0]
-    moved = [dataclasses.replace(first, bottom=first.bottom + delta, end=first.reach + delta)]
-    moved.extend(
-        dataclasses.replace(p, top=p.top + delta, bottom=p.bottom + delta, end=p.reach + delta)
-        for p in pieces[1:]
-    )
+def _resized(pieces: list[Piece], deltas: Mapping[int, float]) -> list[Piece]:
+    """Return ``pieces`` with those in ``deltas`` taller by as much, the ones after moved down."""
+    moved = []
+    shift = 0.0
+    for index, piece in enumerate(pieces):
+        grown = deltas.get(index, 0.0)
+        moved.append(
+            dataclasses.replace(
+                piece,
+                top=piece.top + shift,
+                bottom=piece.bottom + shift + grown,
+                end=piece.reach + shift + grown,
+            )
+        )
+        shift += grown
     return moved
 
 
@@ -738,6 +758,7 @@ def _layout(found: Paginated, blocks: Sequence[Story | Stats], front: Front) -> 
             photos=option.sizes,
             rows=tuple(row.photos for row in shape.rows),
             side=shape.side[0] if shape.side is not None else None,
+            inline=tuple(index for index, _, _ in shape.inline),
             lead=shape.lead,
         )
     # The closing block grows into the room left: its photo, then its panel.

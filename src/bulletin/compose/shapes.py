@@ -5,6 +5,9 @@ A *treatment* is a story module of the layout (``layouts/standard/``):
 - ``feature``: the photo across the text width, over the columns;
 - ``side``: the photo in the first column, beside the start of the text;
 - ``group``: two to four photos in a row or a small grid over the columns;
+- ``inline``: the photos inside the columns, each a column wide, the first
+  after the text's opening paragraph and the others spread along the text
+  (the story may start anywhere a head and a few lines fit);
 - ``text``: no photo;
 - ``brief``: several short stories without photos sharing one block;
 - ``stats``: a statistics call-out (one shape only).
@@ -57,6 +60,8 @@ class Shape:
     """Photo rows over the body (feature, group)."""
     side: tuple[int, float, float] | None = None
     """A photo at the top of the first column: (index, width px, height measured px)."""
+    inline: tuple[tuple[int, float, float], ...] = ()
+    """Photos inside the columns, in the flow: (index, width px, height measured px) each."""
     quote: bool = False
     """Whether the body carries the story's pull quote."""
     whole: bool = False
@@ -101,6 +106,8 @@ class Choice:
     """The photos over the body, row by row, by index (feature, group)."""
     side: int | None = None
     """The photo in the first column (side)."""
+    inline: tuple[int, ...] = ()
+    """The photos set inside the columns, along the text, by index (inline)."""
     members: tuple[str, ...] = ()
     """The stories a brief holds (the first is this block)."""
     lead: bool = False

@@ -366,15 +366,22 @@ def module_context(
         "standfirst": block.standfirst or "",
         "rows": [[photos[index] for index in row] for row in choice.rows],
         "side": photos[choice.side] if choice.side is not None else None,
+        "inline": [photos[index] for index in choice.inline],
         "columns": choice.columns,
-        "body": _body(block, choice.quote) if choice.columns else "",
+        # The body, cut where its inline photos go (one part without any).
+        "body": _body(block, choice.quote, len(choice.inline)) if choice.columns else [],
     }
 
 
-def _body(story: Story, quote: bool) -> Markup:
-    """Return the story's body as HTML, with its pull quote set after about a third of it."""
-    if not (quote and story.quote):
-        return _markdown(story.body)
+def _body(story: Story, quote: bool, photos: int = 0) -> list[Markup]:
+    """Return the story's body as HTML, cut where its inline photos go (``photos + 1`` parts).
+
+    The pull quote is set after about a third of the text; the first inline
+    photo after the opening paragraph, the others where the text has brought
+    its share of the rest (photo ``i`` of ``n`` after ``i / n`` of it).
+    """
+    if not photos and not (quote and story.quote):
+        return [_markdown(story.body)]
     parser = markdown_parser()
     tokens = parser.parse(story.body)
     ends = [
@@ -382,19 +389,40 @@ def _body(story: Story, quote: bool) -> Markup:
     ]
     sizes = [len(token.content) for token in tokens]
     total = sum(sizes) or 1
-    # After the first top-level block that brings a third of the text, and
-    # never after the last one when there are several (the quote belongs inside).
-    cut = ends[-1]
-    for end in ends[:-1]:
-        if sum(sizes[:end]) >= total / 3:
-            cut = end
-            break
-    before = parser.renderer.render(tokens[:cut], parser.options, {})
-    after = parser.renderer.render(tokens[cut:], parser.options, {})
-    quote_html = Markup('<blockquote class="pull-quote"><p><q>{}</q></p></blockquote>\n').format(
-        story.quote
-    )
-    return Markup(before) + quote_html + Markup(after)
+
+    # Never after the last top-level block when there are several: a quote
+    # or a photo belongs inside the text.
+    inside = ends[:-1] or ends or [0]
+
+    def after(share: float, earliest: int) -> int:
+        # After the first top-level block that brings ``share`` of the text
+        # (from ``earliest`` on), else after the last but one.
+        for end in inside:
+            if end >= earliest and sum(sizes[:end]) >= total * share:
+                return end
+        return inside[-1]
+
+    cuts: list[tuple[int, int, str]] = []
+    if quote and story.quote:
+        cuts.append((after(1 / 3, 0), 1, "quote"))
+    earliest = 0
+    for number in range(photos):
+        cut = after(number / photos, earliest)
+        cuts.append((cut, 0, "photo"))
+        earliest = cut + 1
+    parts = [Markup()]
+    start = 0
+    for cut, _, kind in sorted(cuts):
+        parts[-1] += Markup(parser.renderer.render(tokens[start:cut], parser.options, {}))
+        start = cut
+        if kind == "quote":
+            parts[-1] += Markup(
+                '<blockquote class="pull-quote"><p><q>{}</q></p></blockquote>\n'
+            ).format(story.quote)
+        else:
+            parts.append(Markup())
+    parts[-1] += Markup(parser.renderer.render(tokens[start:], parser.options, {}))
+    return parts
 
 
 def _default_choices(loaded: LoadedIssue) -> dict[str, Choice]:
