@@ -86,7 +86,7 @@ SAMPLE_FACTS = SampleFacts(
         "almaty-process": 1,
         "family-return-karakalpakstan": 2,
         "migration-focal-points-retreat": 2,
-        "border-health-security": 3,
+        "border-health-security": 2,
         "tajikistan-migration-strategy": 3,
         "national-dialogue-trafficking": 4,
         "reintegration-survey": 4,

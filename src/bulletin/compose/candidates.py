@@ -186,8 +186,8 @@ def measuring_specs(
 
 def _inline_ranges(
     story: Story, limits: Mapping[PhotoPlace, Limits], columns: int
-) -> list[tuple[float, float, float]] | None:
-    """Return each photo's heights inside ``columns`` (least, natural, greatest; mm), or None.
+) -> list[tuple[float, float]] | None:
+    """Return each photo's least and greatest heights inside ``columns`` (mm), or None.
 
     None where the story may not set its photos inside its columns: it has
     none, too little text for them (``INLINE_WORDS`` a photo, two paragraphs
@@ -205,22 +205,30 @@ def _inline_ranges(
         high = min(MAX_SIDE_MM, width / limit.low)
         if low > high * (1 + SCALE_TOLERANCE):
             return None
-        natural = min(max(width / limit.aspect, low), max(low, high))
-        found.append((low, natural, max(low, high)))
+        found.append((low, max(low, high)))
     return found
+
+
+def _inline_measured(width: float, aspect: float) -> float:
+    """Return the height a photo of shape ``aspect`` is measured at, ``width`` wide (mm).
+
+    Its own shape, within the heights a photo inside the columns takes: the
+    measure does not depend on the crop another language chose (the plan
+    sets the photo's height; the measure only places it in the text).
+    """
+    return min(MAX_SIDE_MM, max(MIN_INLINE_MM, width / aspect))
 
 
 def _inline_sizes(
     story: Story, limits: Mapping[PhotoPlace, Limits], columns: int
 ) -> tuple[PhotoSize, ...] | None:
-    """Return the story's photos inside ``columns`` at their natural heights, or None."""
-    ranges = _inline_ranges(story, limits, columns)
-    if ranges is None:
+    """Return the story's photos inside ``columns`` as measured, or None if it may not."""
+    if _inline_ranges(story, limits, columns) is None:
         return None
     width = column_width_mm(columns)
     return tuple(
-        _column_size(width, natural, limit.aspect)
-        for (_, natural, _), limit in zip(ranges, story_limits(story, limits), strict=True)
+        _column_size(width, _inline_measured(width, limit.aspect), limit.aspect)
+        for limit in story_limits(story, limits)
     )
 
 
@@ -488,9 +496,10 @@ def story_shapes(
         ranges = _inline_ranges(story, limits, columns)
         if inline is None or ranges is None:
             continue
-        column_px = column_width_mm(columns) * PX_PER_MM
+        width = column_width_mm(columns)
         in_columns = tuple(
-            (index, column_px, natural * PX_PER_MM) for index, (_, natural, _) in enumerate(ranges)
+            (index, width * PX_PER_MM, _inline_measured(width, limit.aspect) * PX_PER_MM)
+            for index, limit in enumerate(story_limits(story, limits))
         )
         for quote, pieces in (
             [(True, inline.flow), (False, _without(inline.flow, "pull-quote"))]
