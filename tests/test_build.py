@@ -406,8 +406,17 @@ def test_a_later_build_measures_only_the_story_edited(project: Path, tmp_path: P
         (again,) = build_issue(project, SAMPLE_MONTH, out, language="en", edition="email")
     stories = [story.id for story in _stories(load_issue(project, SAMPLE_MONTH))]
     # The measuring layout holds the parts of the story edited that its text
-    # changes (its body at two and at three columns), then the issue is laid out.
-    assert laid_out == [["m-almaty-process-body2", "m-almaty-process-body3"], stories]
+    # changes (its body at two and at three columns, plain and with its photo inside),
+    # then the issue is laid out.
+    assert laid_out == [
+        [
+            "m-almaty-process-body2",
+            "m-almaty-process-body3",
+            "m-almaty-process-inline2",
+            "m-almaty-process-inline3",
+        ],
+        stories,
+    ]
     (fresh,) = build_issue(project, SAMPLE_MONTH, tmp_path, language="en", edition="email")
     assert again.path.read_bytes() == fresh.path.read_bytes() != before
 

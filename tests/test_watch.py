@@ -89,9 +89,18 @@ def test_an_edit_to_one_story_lays_out_that_story_and_the_issue_once(
     assert warm is not None and not warm.problems
     stories = STORY_ID.findall(_html(project))
     # The others keep their measures: the parts of the story its text
-    # changes (its body at two and three columns) are measured again, then
+    # changes (its body at two and three columns, plain and with its photo
+    # inside) are measured again, then
     # the issue is laid out once.
-    assert laid_out == [["m-almaty-process-body2", "m-almaty-process-body3"], stories]
+    assert laid_out == [
+        [
+            "m-almaty-process-body2",
+            "m-almaty-process-body3",
+            "m-almaty-process-inline2",
+            "m-almaty-process-inline3",
+        ],
+        stories,
+    ]
     (fresh,) = build_issue(project, MONTH, tmp_path / "fresh", edition="email", language="en")
     assert fresh.path.read_bytes() == (project / PDF).read_bytes()
 

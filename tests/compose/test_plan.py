@@ -20,6 +20,8 @@ from conftest import SAMPLE_MONTH
 from generated import make_issue
 from generated_builds import GeneratedBuilds, seed_param
 
+HALF_LINE_MM = 13.2 * 25.4 / 72 / 2
+
 PX_PER_MM = 96 / 25.4
 
 
@@ -37,7 +39,7 @@ def _assert_laid_out_as_planned(plan: Plan) -> None:
     assert set(ends) == set(plan.predicted)
     for block, (page, position) in plan.predicted.items():
         assert ends[block][0] == page, block
-        assert abs(ends[block][1] - position) < 1.5, block
+        assert abs(ends[block][1] - position) < HALF_LINE_MM, block
     assert plan.laid_out.page_count == plan.predicted_pages
 
 
@@ -69,6 +71,8 @@ def test_the_engine_lays_a_long_russian_issue_out_where_the_plan_said(
     # on one), and three-column bodies resumed a paragraph at a page top with
     # a single line of it in the first column, which its orphans forbid. The
     # engine then ran two pages longer than the plan.
+    # A body balanced around photos inside its columns ends within half a
+    # line (13.2 pt) of where the simulation put it: the same lines.
     issue = generated_builds.issue(seed)
     english = load_issue(issue.root, issue.month)
     russian = load_issue(issue.root, issue.month, language="ru")

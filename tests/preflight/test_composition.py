@@ -44,9 +44,9 @@ def test_a_large_back_panel_is_reported(generated_builds: GeneratedBuilds, seed:
     composition = [finding for finding in report.findings if finding.check == "composition"]
     assert [str(finding) for finding in composition] == [
         f"issues/{issue.month}/issue.yaml:47:3: warning: stories[3]: page 4: the back panel "
-        'grows 127 mm (229 cm²) to fill the page after "Local road repair helps three '
+        'grows 78 mm (140 cm²) to fill the page after "Local road repair helps three '
         "districts in Osh\" — the issue's own content fills it better: lengthen the stories "
-        "by about 27 lines a column, or add a photo, a pull quote or a short story"
+        "by about 17 lines a column, or add a photo, a pull quote or a short story"
     ]
     assert [(f.story, f.severity) for f in composition] == [
         ("local-road-repair-helps-three", "warning")
@@ -122,7 +122,7 @@ def test_room_on_the_last_page_is_not_reported_over_the_budget(tmp_path: Path) -
     assert "page_budget: 8" in text
     publication.write_text(text.replace("page_budget: 8", "page_budget: 3"))
     plan = typeset_issue(load_issue(project, SAMPLE_MONTH), write=False)
-    assert [(hole.page, round(hole.height_mm)) for hole in plan.holes if hole.closing] == [(4, 137)]
+    assert [(hole.page, round(hole.height_mm)) for hole in plan.holes if hole.closing] == [(4, 125)]
     report = inspect_issue(project, SAMPLE_MONTH)
     assert [str(finding) for finding in report.findings] == [
         "issues/publication.yaml:11:14: error: page_budget: the issue takes 4 pages but the "

@@ -152,26 +152,25 @@ def measuring_specs(
                     ),
                 )
             )
-        if not lead:
-            for columns in fixed_columns(block):
-                inline = _inline_sizes(block, limits, columns)
-                if inline is None:
-                    continue
-                specs.append(
-                    Spec(
-                        f"m-{block.id}-inline{columns}",
-                        "body",
-                        Choice(
-                            block.id,
-                            "inline",
-                            columns,
-                            quote=bool(block.quote),
-                            photos=inline,
-                            inline=tuple(range(len(inline))),
-                            head=False,
-                        ),
-                    )
+        for columns in fixed_columns(block):
+            inline = _inline_sizes(block, limits, columns)
+            if inline is None:
+                continue
+            specs.append(
+                Spec(
+                    f"m-{block.id}-inline{columns}",
+                    "body",
+                    Choice(
+                        block.id,
+                        "inline",
+                        columns,
+                        quote=bool(block.quote),
+                        photos=inline,
+                        inline=tuple(range(len(inline))),
+                        head=False,
+                    ),
                 )
+            )
         if briefable(block):
             specs.append(
                 Spec(
