@@ -97,7 +97,7 @@ def test_photo_cropped_past_its_limit_is_reported(squeezed: tuple[IssueText, obj
     issue, document = squeezed
     assert [str(finding) for finding in check_crops(issue, document)] == [
         f"{ISSUE}:14:15: warning: stories[0].photos[0].file: photo "
-        '"photos/istanbul-2021-05-26.jpg" shows only 30% of itself on page 1: a crop keeps '
+        '"photos/istanbul-2021-05-26.jpg" shows only 24% of itself on page 1: a crop keeps '
         "at least 60% — give the story a photo closer to the shape of its frame, or "
         "another photo"
     ]

@@ -81,6 +81,9 @@ def measure_parts(document: Any, wanted: Mapping[str, str]) -> dict[str, Part]:
     found: dict[str, Part] = {}
     for page in document.pages:
         for box, name in _modules(page_box(page), wanted):
+            if name in found:
+                # The layout must hold every part whole on its one page.
+                raise ValueError(f"the measuring layout split {name} across pages")
             kind = wanted[name]
             margin = quantized(_margin_top(box))
             if kind == "block":

@@ -69,7 +69,9 @@ PARTS_STYLE = (
     f".{contract.MASTHEAD}, .{contract.CONTENTS}, .{contract.CONTACTS} "
     "{{ display: none !important; }}\n"
 )
-MEASURING_PAGE_MM = 20_000
+# The measuring layout's one page: taller than every part of a long issue
+# together (a part split onto a second page would measure as a fragment).
+MEASURING_PAGE_MM = 1_000_000
 # Front layouts measured per plan, at most: the contents list is measured
 # with the pages it will print, guessed first, then as the plan predicts them.
 FRONT_ATTEMPTS = 2
