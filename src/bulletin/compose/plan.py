@@ -428,12 +428,12 @@ def _plan_language(
 
     laid_out = lay_out(layout, predicted)
     natural = _closing_base(loaded, front, photos)
-    if laid_out.page_count > found.pages and layout.closing != natural:
+    if laid_out.page_count > found.pages:
         # The engine set the pages longer than the simulation (by a line, most
-        # often), and the grown closing block went to a page of its own: it
-        # grows into the room the engine left instead (less than planned, or a
-        # page of its own), and the issue is laid out once more, its last page
-        # still full.
+        # often), and the closing block, grown or not, went to a page of its
+        # own: it grows into the room the engine left instead (less than
+        # planned, or a page of its own), and the issue is laid out once more,
+        # its last page still full.
         last = blocks[found.steps[-1].index].id if found.steps else ""
         end = block_ends(laid_out.document, [last]).get(last)
         candidates = _candidates(blocks, prepared.parts, limits, loaded)
