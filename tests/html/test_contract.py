@@ -72,6 +72,20 @@ def test_the_build_stops_with_the_message_and_writes_nothing(project: Path) -> N
     assert not (project / "out").exists()
 
 
+def test_a_layout_that_hides_main_is_refused_naming_the_file(project: Path) -> None:
+    # The contract holds in the HTML, but a style keeps <main> from being
+    # laid out: the composer finds nowhere for the stories to start.
+    shorten_issue(project)
+    _edit(project, "issue.html.j2", "<main>", '<main style="display: none">')
+    result = CliRunner().invoke(app, ["build", SAMPLE_MONTH, "--root", str(project)])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"{ENTRY.as_posix()}: the layout hides <main> (where the stories go): a style sets "
+        "it, or an element around it, to display: none; let it show\n",
+    )
+    assert not (project / "out").exists()
+
+
 def test_the_entry_template_repeats_the_contract(sample_root: Path) -> None:
     text = (sample_root / ENTRY).read_text()
     comment = text[: text.index("-#}")]

@@ -15,6 +15,7 @@ from typing import Any
 
 from bulletin.engine.balance import flow
 from bulletin.engine.tree import class_names, page_box
+from bulletin.errors import BulletinError
 from bulletin.html import contract
 
 Flow = tuple[tuple[float, float, bool, float, str, int], ...]
@@ -117,11 +118,13 @@ def measure_parts(document: Any, wanted: Mapping[str, str]) -> dict[str, Part]:
     return found
 
 
-def measure_front(document: Any) -> Front:
+def measure_front(document: Any, template: str) -> Front:
     """Return what a front layout tells: the page geometry and where the blocks start.
 
     The front layout has the masthead and contents list, an empty ``<main>``
     where the blocks go, and the closing block forced onto a page of its own.
+    A layout whose ``<main>`` is not laid out (a style hides it) is refused,
+    naming its entry ``template``.
     """
     first = page_box(document.pages[0])
     later = page_box(document.pages[1]) if len(document.pages) > 1 else first
@@ -153,7 +156,11 @@ def measure_front(document: Any) -> Front:
             if found_panel is not None:
                 panel = found_panel.border_height()
     if start is None:
-        raise ValueError("the layout has no <main> element for the stories")
+        raise BulletinError.single(
+            template,
+            f"the layout hides <{contract.MAIN_TAG}> (where the stories go): a style sets it, "
+            "or an element around it, to display: none; let it show",
+        )
     first_page, offset, margin = start
     return Front(
         quantized(first.margin_width()),

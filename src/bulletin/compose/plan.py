@@ -51,7 +51,7 @@ from bulletin.engine.tree import children, page_boxes
 from bulletin.errors import PhotoError
 from bulletin.fingerprint import code_version
 from bulletin.html import contract
-from bulletin.html.layout import build_context, layout_folder, render_html
+from bulletin.html.layout import build_context, entry_template, layout_folder, render_html
 from bulletin.manifest.load import LoadedIssue
 from bulletin.model.issue import Stats, Story
 from bulletin.pdf.numbering import render_numbered, start_pages
@@ -827,7 +827,7 @@ def _measure_front(
     front = known.fronts.get(key)
     if front is None:
         document = typesetter.render_pdf(html, stylesheets=[FRONT_STYLE], write=False).document
-        front = measure_front(document)
+        front = measure_front(document, entry_template(loaded))
     used.fronts[key] = front
     return front
 

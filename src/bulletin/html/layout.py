@@ -69,7 +69,7 @@ def render_html(
     context["edition_stylesheets"] = [sheet] if sheet else []
     # Typography is set on the text as printed, never in the manifests.
     html = typeset_html(template.render(context), loaded.language)
-    entry = display_path(loaded.root, layout_dir / ENTRY_TEMPLATE)
+    entry = entry_template(loaded)
     ids = [
         item["id"]
         for block in context["blocks"]
@@ -77,6 +77,11 @@ def render_html(
     ]
     check_html(html, entry, ids)
     return html
+
+
+def entry_template(loaded: LoadedIssue) -> str:
+    """Return the path of the issue's layout entry template, as messages name it."""
+    return display_path(loaded.root, layout_folder(loaded) / ENTRY_TEMPLATE)
 
 
 @functools.lru_cache(maxsize=16)
