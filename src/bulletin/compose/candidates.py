@@ -7,6 +7,7 @@ from those, so that a treatment costs no layout of its own.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -98,6 +99,39 @@ def preferred_columns(story: Story) -> int | None:
     return max(2, chosen) if chosen else None
 
 
+def figure_arrangements(count: int) -> list[tuple[tuple[int, ...], ...]]:
+    """Return the ways a call-out's ``count`` figures may be set in rows, fewest rows first.
+
+    Each in reading order, its rows as full as the first (five figures: one
+    row, 3 + 2, 2 + 2 + 1, one a row); one row is ``()``, the layout's own.
+    """
+    found: list[tuple[tuple[int, ...], ...]] = [()]
+    sizes = sorted({math.ceil(count / rows) for rows in range(2, count + 1)}, reverse=True)
+    for size in sizes:
+        if size < count:
+            rows = (tuple(range(i, min(i + size, count))) for i in range(0, count, size))
+            found.append(tuple(rows))
+    return found
+
+
+def stats_id(stats: Stats, rows: tuple[tuple[int, ...], ...]) -> str:
+    """Return the measuring id of a call-out with its figures in ``rows`` (``()``: one row)."""
+    return f"m-{stats.id}-stats" + (f"-{len(rows[0])}" if rows else "")
+
+
+def figure_rows(stats: Stats, parts: Mapping[str, Part]) -> tuple[tuple[int, ...], ...]:
+    """Return the rows a call-out's figures are set in: the fewest where each value fits.
+
+    A value is set inside its cell, and its cell inside the row; where none
+    holds it (a value wider than the text width), the figures keep one row,
+    and ``bulletin check`` names the value that runs past the edge.
+    """
+    for rows in figure_arrangements(len(stats.figures)):
+        if parts[stats_id(stats, rows)].fits:
+            return rows
+    return ()
+
+
 def story_limits(story: Story, limits: Mapping[PhotoPlace, Limits]) -> list[Limits]:
     """Return the crop limits of the story's photos, in its order."""
     return [limits[(story.id, number)] for number in range(len(story.photos))]
@@ -111,7 +145,10 @@ def measuring_specs(
     for index, block in enumerate(blocks):
         specs: list[Spec] = []
         if isinstance(block, Stats):
-            specs.append(Spec(f"m-{block.id}-stats", "block", Choice(block.id, "stats", 0)))
+            specs += [
+                Spec(stats_id(block, rows), "stats", Choice(block.id, "stats", 0, rows=rows))
+                for rows in figure_arrangements(len(block.figures))
+            ]
             found.append((block.id, specs))
             continue
         lead = index == 0

@@ -13,8 +13,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bulletin.engine.balance import flow
-from bulletin.engine.tree import class_names, page_box
+from bulletin.engine.balance import EPSILON_PX, flow
+from bulletin.engine.tree import children, class_names, is_line, page_box
 from bulletin.errors import BulletinError
 from bulletin.html import contract
 
@@ -35,6 +35,8 @@ class Part:
     """For a body: its columns."""
     fixed: float = 0.0
     """For a brief: its height less the body's."""
+    fits: bool = True
+    """For a call-out: whether each figure's value is set inside its own cell and row."""
 
 
 @dataclass(frozen=True)
@@ -75,9 +77,10 @@ def quantized(length: float) -> float:
 def measure_parts(document: Any, wanted: Mapping[str, str]) -> dict[str, Part]:
     """Return the parts of a measuring layout, by measuring id.
 
-    ``wanted`` maps each part's HTML id to what it is: ``block`` (a head,
-    photo rows or call-out: its height), ``body`` (a story body: its flow)
-    or ``brief`` (a brief of one item).
+    ``wanted`` maps each part's HTML id to what it is: ``block`` (a head or
+    photo rows: its height), ``stats`` (a call-out: its height, and whether
+    its figures fit their cells), ``body`` (a story body: its flow) or
+    ``brief`` (a brief of one item).
     """
     found: dict[str, Part] = {}
     for page in document.pages:
@@ -87,8 +90,9 @@ def measure_parts(document: Any, wanted: Mapping[str, str]) -> dict[str, Part]:
                 raise ValueError(f"the measuring layout split {name} across pages")
             kind = wanted[name]
             margin = quantized(_margin_top(box))
-            if kind == "block":
-                found[name] = Part(quantized(box.border_height()), margin)
+            if kind in {"block", "stats"}:
+                fits = kind == "block" or _figures_fit(box)
+                found[name] = Part(quantized(box.border_height()), margin, fits=fits)
                 continue
             body = _find_class(box, "body")
             if body is None:
@@ -116,6 +120,38 @@ def measure_parts(document: Any, wanted: Mapping[str, str]) -> dict[str, Part]:
                 quantized(fixed),
             )
     return found
+
+
+def _figures_fit(stats: Any) -> bool:
+    """Return whether every figure value of a laid-out call-out stays inside its row.
+
+    A value that cannot break ("1 240 ha") widens its cell rather than break,
+    and the row then runs past the text area: each value's lines are to be
+    inside its cell, and each cell inside its row.
+    """
+    for row in _all_with_class(stats, contract.FIGURES):
+        right = row.content_box_x() + row.width + EPSILON_PX
+        for figure in _all_with_class(row, contract.FIGURE):
+            edge = min(right, figure.content_box_x() + figure.width + EPSILON_PX)
+            if figure.border_box_x() + figure.border_width() > right:
+                return False
+            for value in _all_with_class(figure, contract.FIGURE_VALUE):
+                lines = [line for line in children(value) if is_line(line)]
+                if any(
+                    box.position_x + box.margin_width() > edge
+                    for line in lines
+                    for box in children(line)
+                ):
+                    return False
+    return True
+
+
+def _all_with_class(box: Any, name: str) -> Iterator[Any]:
+    for child in children(box):
+        if name in class_names(child):
+            yield child
+        else:
+            yield from _all_with_class(child, name)
 
 
 def measure_front(document: Any, template: str) -> Front:

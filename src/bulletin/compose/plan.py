@@ -17,9 +17,11 @@ from typing import Any, TypeVar
 from bulletin.compose.candidates import (
     Option,
     briefable,
+    figure_rows,
     measuring_specs,
     options,
     preferred_columns,
+    stats_id,
     story_limits,
     story_shapes,
 )
@@ -385,7 +387,7 @@ def _costs(
 
 def _found_crops(found: Paginated, prepared: _Prepared) -> dict[PhotoPlace, float]:
     """Return the shape each photo is shown at in ``found``."""
-    return _crops(_layout(found, prepared.blocks, prepared.front), prepared.blocks)
+    return _crops(_layout(found, prepared.blocks, prepared.front, prepared.parts), prepared.blocks)
 
 
 def _plan_language(
@@ -418,7 +420,7 @@ def _plan_language(
         prepared.front = front
         found = _choose(prepared, limits)
         predicted = _start_pages(found, blocks, front)
-    layout = _layout(found, blocks, front)
+    layout = _layout(found, blocks, front, prepared.parts)
     planned = shared + time.perf_counter() - started
 
     def lay_out(layout: Layout, guess: Mapping[str, int]) -> RenderedPdf:
@@ -629,7 +631,7 @@ def _candidates(
     for index, block in enumerate(blocks):
         here: list[Candidate] = []
         if isinstance(block, Stats):
-            part = parts[f"m-{block.id}-stats"]
+            part = parts[stats_id(block, figure_rows(block, parts))]
             here.append(Candidate(1, "stats", part.margin, part.height, None, 0.0))
             found.append(here)
             continue
@@ -739,7 +741,9 @@ def _briefs(
     return found
 
 
-def _layout(found: Paginated, blocks: Sequence[Story | Stats], front: Front) -> Layout:
+def _layout(
+    found: Paginated, blocks: Sequence[Story | Stats], front: Front, parts: Mapping[str, Part]
+) -> Layout:
     choices: dict[str, Choice] = {}
     for step in found.steps:
         block = blocks[step.index]
@@ -749,7 +753,8 @@ def _layout(found: Paginated, blocks: Sequence[Story | Stats], front: Front) -> 
             continue
         option = candidate.option
         if option is None:
-            choices[block.id] = Choice(block.id, "stats", 0)
+            rows = figure_rows(block, parts) if isinstance(block, Stats) else ()
+            choices[block.id] = Choice(block.id, "stats", 0, rows=rows)
             continue
         shape = option.shape
         choices[block.id] = Choice(

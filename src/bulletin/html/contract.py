@@ -53,6 +53,15 @@ BODY = "body"
 PHOTO = "photo"
 """A figure of one photo (the lead, then the others, in manifest order)."""
 
+# Inside a call-out.
+FIGURES = "figures"
+"""A row of a call-out's figures."""
+FIGURE = "figure"
+"""One figure of a call-out: its value and label, in one cell of its row."""
+FIGURE_VALUE = "figure-value"
+"""A figure's value, printed large: the composer sets the figures in more rows where one
+runs past its cell."""
+
 FIELD_CLASSES = {
     "kicker": "kicker",
     "headline": "title",

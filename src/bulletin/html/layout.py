@@ -337,7 +337,7 @@ def module_context(
     """
     block = by_id[choice.block]
     if isinstance(block, Stats):
-        return {**_stats(block), "id": module_id}
+        return {**_stats(block, choice.rows), "id": module_id}
     language, labels = loaded.language, loaded.labels
     if choice.treatment == "brief":
         items = [by_id[member] for member in choice.members]
@@ -437,14 +437,17 @@ def _default_choices(loaded: LoadedIssue) -> dict[str, Choice]:
     return {block.id: default_choice(block) for block in loaded.issue.stories}
 
 
-def _stats(stats: Stats) -> dict[str, Any]:
+def _stats(stats: Stats, rows: tuple[tuple[int, ...], ...]) -> dict[str, Any]:
+    figures = [{"value": f.value, "label": f.label} for f in stats.figures]
     return {
         "kind": "stats",
         "id": stats.id,
         "kicker": stats.kicker or "",
         "title": stats.title,
         "intro": _markdown(stats.intro),
-        "figures": [{"value": f.value, "label": f.label} for f in stats.figures],
+        "figures": figures,
+        # As the composer chose (one row unless a value does not fit its cell).
+        "rows": [[figures[i] for i in row] for row in rows] if rows else [figures],
     }
 
 
