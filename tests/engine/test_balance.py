@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bulletin.engine import balance as columns
 from bulletin.engine.balance import Piece, fill, least_height
-from bulletin.engine.tree import page_box
+from bulletin.engine.tree import class_names, page_box
 from bulletin.pdf.typeset import Typesetter
 from conftest import SAMPLE_FACTS
 
@@ -63,6 +63,21 @@ def test_a_block_that_must_not_break_sets_the_least_height() -> None:
     assert least_height(pieces, 3) == pytest.approx(200.0)
 
 
+def test_columns_under_a_wide_photo_hold_as_much_less() -> None:
+    # 12 lines beside and under a photo 4 lines tall over the last two of
+    # three columns: at 6 lines the first holds 6, the others 2 each.
+    offsets = (0.0, 4 * LINE, 4 * LINE)
+    assert least_height(_lines(10), 3, offsets) == pytest.approx(6 * LINE)
+    assert fill(_lines(10), 6 * LINE + 0.01, offsets) == [(0, 5), (6, 7), (8, 9)]
+
+
+def test_text_shorter_than_a_wide_photo_stays_in_the_column_beside_it() -> None:
+    offsets = (0.0, 10 * LINE, 10 * LINE)
+    assert least_height(_lines(3), 3, offsets) == pytest.approx(3 * LINE)
+    # A column under the photo with no room for the next line stays empty.
+    assert fill(_lines(3), 2 * LINE + 0.01, offsets) == [(0, 1), (2, 1), (2, 1), (2, 2)]
+
+
 def test_a_column_that_cannot_end_in_time_overflows_rather_than_loops() -> None:
     pieces = _lines(6, keep=(0, 1, 2, 3))
     assert fill(pieces, 2 * LINE) == [(0, 4), (5, 5)]
@@ -104,12 +119,16 @@ PARTS = st.one_of(
 )
 
 
+WIDE_STYLE = ".wide { margin: 0; padding-bottom: 3mm; background: #999; break-inside: avoid }"
+
+
 def _text_of(words: int, seed: int) -> str:
     return " ".join(WORDS[(seed + i) % len(WORDS)] for i in range(words))
 
 
-def _document(parts: list[Part], count: int) -> str:
-    html = []
+def _document(parts: list[Part], count: int, wide: int = 0) -> str:
+    """The body's HTML; ``wide``: a photo that tall (px) first, across two columns."""
+    html = [f'<div class="wide" style="height: {wide}px"></div>'] if wide else []
     for number, (kind, size) in enumerate(parts):
         if kind == "h3":
             html.append("<h3>A heading kept with its text</h3>")
@@ -128,17 +147,27 @@ def _document(parts: list[Part], count: int) -> str:
         else:
             html.append(f'<p class="{kind}">{_text_of(size, number)}.</p>')
     return (
-        f'<html lang="en"><style>{STYLE % count}</style>'
+        f'<html lang="en"><style>{STYLE % count}{WIDE_STYLE}</style>'
         f'<div class="body">{"".join(html)}</div></html>'
     )
 
 
-def _laid_out(typesetter: Typesetter, html: str, *, stock: bool) -> Any:
+def _laid_out(typesetter: Typesetter, html: str, *, stock: bool, searched: bool = False) -> Any:
+    """Lay ``html`` out with bulletin's columns, the engine's own (``stock``), or
+    bulletin's without the balanced height, searching as the engine does (``searched``)."""
     from weasyprint.layout import block, column
+
+    from bulletin.engine import column as ours_module
 
     ours = block.columns_layout
     if stock:
         block.columns_layout = column.columns_layout
+    elif searched:
+
+        def searching(*arguments: Any) -> Any:
+            return ours_module.patched().columns_layout(*arguments, trusted=False, missed=[])
+
+        block.columns_layout = searching
     try:
         return typesetter.render_pdf(html, write=False).document
     finally:
@@ -301,3 +330,98 @@ def test_a_height_that_does_not_hold_the_text_falls_back_to_the_engines_search(
     our_columns = _columns(document)
     assert _words(our_columns) == expected
     assert min(map(_extent, our_columns)) > found[0]
+
+
+# ---- A wide photo across the last two columns --------------------------------
+
+
+def _body(document: Any) -> Any:
+    def walk(box: Any) -> Any:
+        for child in getattr(box, "children", None) or ():
+            if any(getattr(inner, "is_column", False) for inner in child.children or ()):
+                return child
+            found = walk(child)
+            if found is not None:
+                return found
+        return None
+
+    return walk(page_box(document.pages[0]))
+
+
+def _boxes_with_text(box: Any) -> Iterator[Any]:
+    if getattr(box, "text", None):
+        yield box
+    for child in getattr(box, "children", None) or ():
+        yield from _boxes_with_text(child)
+
+
+def _assert_wide_photo_set(typesetter: Typesetter, parts: list[Part], wide: int) -> None:
+    html = _document(parts, 3, wide)
+    ours = _laid_out(typesetter, html, stock=False)
+    searched = _laid_out(typesetter, html, stock=False, searched=True)
+    stock = _laid_out(typesetter, html, stock=True)
+    assert len(ours.pages) == len(searched.pages) == 1
+    body = _body(ours)
+    photos = [child for child in body.children if not child.is_column]
+    columns = [child for child in body.children if child.is_column]
+    assert len(photos) == 1
+    photo = photos[0]
+    gap = 6 * 96 / 25.4
+    width = (body.width - 2 * gap) / 3
+    # Across exactly the last two columns and the gutter between, at the top.
+    assert photo.position_x == pytest.approx(body.content_box_x() + width + gap)
+    assert photo.width == pytest.approx(2 * width + gap)
+    assert photo.position_y == pytest.approx(body.content_box_y())
+    assert photo.height == pytest.approx(wide + 3 * 96 / 25.4)
+    bottom = photo.position_y + photo.height
+    # The first column starts at the columns' top, beside the photo; the
+    # others below it; no text over it.
+    assert columns[0].position_y == pytest.approx(body.content_box_y())
+    assert all(column.position_y == pytest.approx(bottom) for column in columns[1:])
+    for column in columns:
+        for box in _boxes_with_text(column):
+            inside = box.position_x < photo.position_x + photo.width and (
+                box.position_x + box.width > photo.position_x
+            )
+            assert not inside or box.position_y >= bottom - 0.01
+    # Every word, in order, as the engine sets the text with the photo in the flow.
+    assert _words(columns) == _words(_columns(stock))
+    # No taller than the engine's own search at these columns finds.
+    assert body.height <= _body(searched).height + MARGIN_PX
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(
+    parts=st.lists(PARTS, min_size=1, max_size=7).filter(
+        lambda parts: any(kind in {"p", "spaced"} for kind, _ in parts)
+    ),
+    wide=st.integers(min_value=60, max_value=500),
+)
+def test_a_wide_photo_spans_two_columns_and_the_text_fills_the_rest(
+    typesetter: Typesetter, parts: list[Part], wide: int
+) -> None:
+    _assert_wide_photo_set(typesetter, parts, wide)
+
+
+def test_a_wide_photo_is_on_the_first_page_only(typesetter: Typesetter) -> None:
+    html = _document([("p", 80)] * 40, 3, 300)
+    document = _laid_out(typesetter, html, stock=False)
+    assert len(document.pages) > 1
+    counts = []
+    for page in document.pages:
+        found: list[Any] = []
+
+        def walk(box: Any, found: list[Any] = found) -> None:
+            for child in getattr(box, "children", None) or ():
+                if "wide" in class_names(child):
+                    found.append(child)
+                walk(child)
+
+        walk(page_box(page))
+        counts.append(len(found))
+    assert counts == [1] + [0] * (len(document.pages) - 1)
+    assert _words(_columns(document)) == _words(_columns(_laid_out(typesetter, html, stock=True)))

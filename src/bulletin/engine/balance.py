@@ -79,52 +79,81 @@ class _Item:
     """The class of the element, for a block laid out whole."""
 
 
-def balanced_height(columns: Sequence[Any], count: int, top: float, fallback: float) -> float:
+def balanced_height(
+    columns: Sequence[Any],
+    count: int,
+    top: float,
+    fallback: float,
+    offsets: Sequence[float] = (),
+) -> float:
     """Return the least column height at which ``count`` columns hold the content.
 
     ``columns`` are the column boxes of a layout where everything fitted
     (the engine's first pass, at the full height left on the page), in
-    order; ``top`` is where the columns start on the page. ``fallback`` is
-    returned when there is nothing to measure.
+    order; ``top`` is where the columns start on the page. ``offsets``: how
+    far below ``top`` each column starts (a wide photo over the last two;
+    none: all at ``top``). ``fallback`` is returned when there is nothing to
+    measure.
     """
     pieces = flow(columns, top)
-    return least_height(pieces, count) + EPSILON_PX if pieces else fallback
+    return least_height(pieces, count, offsets) + EPSILON_PX if pieces else fallback
 
 
-def least_height(pieces: Sequence[Piece], count: int) -> float:
-    """Return the least height at which ``count`` columns hold ``pieces`` (px, not empty)."""
+def least_height(pieces: Sequence[Piece], count: int, offsets: Sequence[float] = ()) -> float:
+    """Return the least height at which ``count`` columns hold ``pieces`` (px, not empty).
+
+    The height is the columns' from their top: a column ``offsets[i]`` lower
+    holds as much less.
+    """
     low = max(piece.bottom - piece.top for piece in pieces)
-    high = max(piece.reach for piece in pieces) - pieces[0].top
+    high = max(piece.reach for piece in pieces) - pieces[0].top + max(offsets, default=0.0)
     while high - low > PRECISION_PX:
         middle = (low + high) / 2
-        if len(fill(pieces, middle)) <= count:
+        if len(fill(pieces, middle, offsets)) <= count:
             high = middle
         else:
             low = middle
-    return max(_reach(pieces, end) - pieces[first].top for first, end in fill(pieces, high))
+    return max(
+        _reach(pieces, end) - pieces[first].top + _offset(offsets, column)
+        for column, (first, end) in enumerate(fill(pieces, high, offsets))
+        if end >= first
+    )
+
+
+def _offset(offsets: Sequence[float], column: int) -> float:
+    return float(offsets[column]) if column < len(offsets) else 0.0
 
 
 def _reach(pieces: Sequence[Piece], index: int) -> float:
     return pieces[index].reach
 
 
-def fill(pieces: Sequence[Piece], height: float) -> list[tuple[int, int]]:
+def fill(
+    pieces: Sequence[Piece], height: float, offsets: Sequence[float] = ()
+) -> list[tuple[int, int]]:
     """Return the columns (first and last piece) of a fill at ``height``, each as full as allowed.
 
-    A column that cannot end anywhere within ``height`` takes its pieces up
-    to the next allowed break, as the engine would overflow it.
+    A column ``offsets[i]`` lower than the others holds as much less; one
+    that holds none of the pieces left is empty (``last`` before ``first``).
+    A column at the top that cannot end anywhere within ``height`` takes its
+    pieces up to the next allowed break, as the engine would overflow it.
     """
     filled: list[tuple[int, int]] = []
     first, last = 0, len(pieces) - 1
     while first <= last:
+        offset = _offset(offsets, len(filled))
+        room = height - offset
         end = None
         index = first
-        while index <= last and pieces[index].bottom - pieces[first].top <= height:
+        while index <= last and pieces[index].bottom - pieces[first].top <= room:
             if (pieces[index].breakable_after or index == last) and _reach(pieces, index) - pieces[
                 first
-            ].top <= height:
+            ].top <= room:
                 end = index
             index += 1
+        if end is None and offset > 0:
+            filled.append((first, first - 1))
+            continue
         if end is None:
             end = next((i for i in range(first, last) if pieces[i].breakable_after), last)
         filled.append((first, end))

@@ -8,6 +8,12 @@ mean column height, and the columns are laid out at that height at once; if
 they do not hold the content there, that layout is dropped and the engine's
 own search runs from that height (:func:`columns_layout`).
 
+The patch also sets a first child of the class ``wide`` (:data:`WIDE`) across
+the last two of three or more columns, at their top: those columns start
+below it, the others run the full height, and the balancing finds the least
+height at which the columns, so shortened, hold the rest. Only a box's first
+fragment has it (a body resumed on the next page starts with its text).
+
 The patch is applied when the layout is first needed, and the result runs as
 part of the engine (its relative imports are the engine's modules). To check
 it against a new engine release, copy the release's ``layout/column.py`` over
@@ -24,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bulletin.engine.balance import balanced_height
+from bulletin.engine.tree import class_names
 
 VENDORED = Path(__file__).with_name("vendor") / "column.py"
 """The engine's column layout, as it ships."""
@@ -31,6 +38,9 @@ PATCH = Path(__file__).with_name("column.patch")
 """bulletin's changes to it."""
 ENGINE_PACKAGE = "weasyprint.layout"
 """The package the vendored module belongs to, for its relative imports."""
+
+WIDE = "wide"
+"""The class of a first child of a multi-column box set across its last two columns."""
 
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
@@ -89,8 +99,81 @@ def patched() -> types.ModuleType:
     module.__package__ = ENGINE_PACKAGE
     module.__file__ = str(VENDORED)
     module.__dict__["balanced_height"] = balanced_height
+    module.__dict__["spans"] = spans
+    module.__dict__["wide_layout"] = wide_layout
     exec(compile(source, str(VENDORED), "exec"), module.__dict__)
     return module
+
+
+def spans(children: list[Any], count: int) -> bool:
+    """Return whether the first of a multi-column box's ``children`` goes across two columns.
+
+    It does when it has the class :data:`WIDE`, the box has three columns or
+    more, and text follows it.
+    """
+    return (
+        isinstance(count, int)
+        and count >= 3
+        and len(children) > 1
+        and WIDE in class_names(children[0])
+    )
+
+
+def wide_layout(
+    context: Any,
+    box: Any,
+    containing_block: Any,
+    child: Any,
+    count: int,
+    width: float,
+    gap: float,
+    top: float,
+    bottom_space: float,
+    page_is_empty: bool,
+    absolute_boxes: list[Any],
+    fixed_boxes: list[Any],
+    first_letter_style: Any,
+    first_line_style: Any,
+) -> Any:
+    """Lay ``child`` out across the last two columns of ``box``, at ``top``; ``None``: no room.
+
+    Returns an anonymous block holding it, as tall as the room it takes with
+    its bottom margin (the columns under it start there).
+    """
+    from weasyprint.layout.block import block_box_layout
+    from weasyprint.layout.percent import resolve_percentages
+
+    holder = box.anonymous_from(box, children=[child])
+    resolve_percentages(holder, containing_block)
+    holder.is_column = False
+    holder.width = 2 * width + gap
+    holder.position_x = box.content_box_x()
+    if box.style["direction"] != "rtl":
+        holder.position_x += (count - 2) * (width + gap)
+    holder.position_y = top
+    laid, resume_at, *_ = block_box_layout(
+        context,
+        holder,
+        bottom_space,
+        None,
+        containing_block,
+        page_is_empty,
+        absolute_boxes,
+        fixed_boxes,
+        None,
+        first_letter_style,
+        first_line_style,
+        discard=False,
+        max_lines=None,
+    )
+    if laid is None or resume_at is not None or not laid.children:
+        return None
+    # The holder starts at ``top`` and ends below its child's bottom margin
+    # (a margin of the child's own collapses through it, not out of it).
+    placed = laid.children[-1]
+    laid.position_y = top
+    laid.height = placed.position_y + placed.margin_height() - top
+    return laid
 
 
 def columns_layout(
