@@ -79,5 +79,5 @@ def test_the_patch_applies_and_keeps_the_engines_arguments() -> None:
 def test_a_patch_that_no_longer_applies_names_its_hunk() -> None:
     original = column.VENDORED.read_text()
     changed = original.replace("balancing = True", "balancing = 1")
-    with pytest.raises(PatchError, match=r"^column.patch: hunk 2 \(line 268\) does not apply"):
+    with pytest.raises(PatchError, match=r"^column.patch: hunk 4 \(line 268\) does not apply"):
         apply_patch(changed, column.PATCH.read_text())
