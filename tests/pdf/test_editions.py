@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ from PIL import Image
 from bulletin.build import BuildResult, build_issue
 from bulletin.errors import BulletinError
 from conftest import SAMPLE, SAMPLE_MONTH
+from pdf_images import placed_images
 
 A4 = (595.28, 841.89)
 MM = 72 / 25.4
@@ -37,56 +37,14 @@ def boxes(path: Path) -> list[dict[str, list[float]]]:
         ]
 
 
-def placed_images(pdf: pikepdf.Pdf) -> Iterator[tuple[int, int, float, float]]:
-    """Yield (pixel width, pixel height, placed width pt, placed height pt) of every image."""
-
-    def walk(content: Any, resources: Any, ctm: tuple[float, ...]) -> Iterator[Any]:
-        stack = []
-        for operands, operator in pikepdf.parse_content_stream(content):
-            op = str(operator)
-            if op == "q":
-                stack.append(ctm)
-            elif op == "Q":
-                ctm = stack.pop()
-            elif op == "cm":
-                ctm = multiply(tuple(float(v) for v in operands), ctm)
-            elif op == "Do":
-                xobject = resources.XObject[operands[0]]
-                if xobject.Subtype == "/Image":
-                    a, b, c, d = ctm[:4]
-                    yield (
-                        int(xobject.Width),
-                        int(xobject.Height),
-                        math.hypot(a, b),
-                        math.hypot(c, d),
-                    )
-                elif xobject.Subtype == "/Form":
-                    matrix = tuple(float(v) for v in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0]))
-                    inner = xobject.get("/Resources", resources)
-                    yield from walk(xobject, inner, multiply(matrix, ctm))
-
-    for page in pdf.pages:
-        yield from walk(page, page.Resources, (1, 0, 0, 1, 0, 0))
-
-
-def multiply(m: tuple[float, ...], n: tuple[float, ...]) -> tuple[float, ...]:
-    a, b, c, d, e, f = m
-    g, h, i, j, k, l = n  # noqa: E741
-    return (
-        a * g + b * i,
-        a * h + b * j,
-        c * g + d * i,
-        c * h + d * j,
-        e * g + f * i + k,
-        e * h + f * j + l,
-    )
-
-
 def effective_ppi(path: Path) -> list[float]:
     with pikepdf.open(path) as pdf:
         return [
-            min(width / (placed_w / 72), height / (placed_h / 72))
-            for width, height, placed_w, placed_h in placed_images(pdf)
+            min(
+                image.width_px / (image.placed_width / 72),
+                image.height_px / (image.placed_height / 72),
+            )
+            for image in placed_images(pdf)
         ]
 
 
@@ -173,7 +131,7 @@ def test_print_and_archive_photos_are_up_to_300_ppi_never_enlarged(
     # they have (a little less where a crop narrows them); never under the 200 of print.
     assert all(200 <= value <= 300.5 for value in ppi), ppi
     with pikepdf.open(path) as pdf:
-        assert all(width <= 1800 for width, *_ in placed_images(pdf))
+        assert all(image.width_px <= 1800 for image in placed_images(pdf))
 
 
 def test_placed_photos_carry_no_metadata(sample_editions: dict[str, BuildResult]) -> None:
