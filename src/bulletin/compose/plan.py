@@ -222,16 +222,19 @@ def plan_issue(
         for each in prepared:
             free[each.loaded.language] = _choose(each, _limits(each.blocks, photos, {}))
         chosen = _joint_crops(prepared, photos, free)
+    found, back = _back_photo_shared(prepared, photos, chosen, free)
     shared = time.perf_counter() - started
     plans: dict[str, Plan] = {}
     for each in prepared:
         if not each.text.lay_out:
             continue
-        found = free.get(each.loaded.language)
-        if found is not None and _found_crops(found, each) != chosen:
-            found = None
+        own = found.get(each.loaded.language)
+        if own is not None and back is not None and abs(own.closing_photo - back) > EPSILON_PX:
+            # Its pages wanted the back photo taller than another language
+            # can show it: chosen again with the photo at the height shared.
+            own = None
         plans[each.loaded.language] = _plan_language(
-            each, typesetter, photos, chosen, found, shared
+            each, typesetter, photos, chosen, own, shared, back
         )
     # Keep what the plans used, for the next build.
     for each in prepared:
@@ -259,12 +262,18 @@ def _prepare(text: Text, typesetter: Typesetter, photos: Mapping[Path, PhotoInfo
     return _Prepared(text, blocks, pages, resources, used, front, parts, photos)
 
 
-def _choose(prepared: _Prepared, limits: Mapping[PhotoPlace, Limits]) -> Paginated:
-    """Return the cheapest pages of one language with its photos within ``limits``."""
+def _choose(
+    prepared: _Prepared, limits: Mapping[PhotoPlace, Limits], back: float | None = None
+) -> Paginated:
+    """Return the cheapest pages of one language with its photos within ``limits``.
+
+    ``back`` is the back photo's height (px) where it is fixed, else it
+    grows into the room left.
+    """
     loaded, front = prepared.loaded, prepared.front
     candidates = _candidates(prepared.blocks, prepared.parts, limits, loaded)
     margin = candidates[0][0].margin if candidates and candidates[0] else 0.0
-    geometry = _geometry(loaded, front, margin, prepared.photos)
+    geometry = _geometry(loaded, front, margin, prepared.photos, back)
     if candidates:
         candidates[0] = _lead_heads(geometry, candidates[0])
     return paginate(geometry, candidates)
@@ -363,6 +372,34 @@ def _joint_crops(
     return best
 
 
+def _back_photo_shared(
+    prepared: Sequence[_Prepared],
+    photos: Mapping[Path, PhotoInfo],
+    crops: Mapping[PhotoPlace, float],
+    free: Mapping[str, Paginated],
+) -> tuple[dict[str, Paginated], float | None]:
+    """Return each language's pages with the photos cropped to ``crops``; the back photo's height.
+
+    The back photo is set the full width of the page: its height is its
+    crop, and it shows the same part of itself in every language. Each
+    language's pages grow it into the room they leave; it takes the least
+    of those heights (px) in all of them, and the others grow their back
+    panel instead. None where the issue has no back photo. The pages are
+    made for the languages laid out, and for all where there is a back photo.
+    """
+    back_photo = any(each.loaded.issue.back_photo is not None for each in prepared)
+    found: dict[str, Paginated] = {}
+    for each in prepared:
+        if not (each.text.lay_out or back_photo):
+            continue
+        own = free.get(each.loaded.language)
+        if own is None or _found_crops(own, each) != crops:
+            own = _choose(each, _limits(each.blocks, photos, crops))
+        found[each.loaded.language] = own
+    heights = [each.closing_photo for each in found.values() if each.closing_photo]
+    return found, min(heights) if back_photo and heights else None
+
+
 def _costs(
     prepared: Sequence[_Prepared],
     photos: Mapping[Path, PhotoInfo],
@@ -397,11 +434,13 @@ def _plan_language(
     crops: Mapping[PhotoPlace, float],
     found: Paginated | None,
     shared: float,
+    back: float | None,
 ) -> Plan:
     """Return one language planned with the photos cropped to ``crops``, and laid out.
 
-    ``found`` is its plan with those crops if made already; ``shared`` the
-    time measuring every language and choosing the crops took.
+    ``found`` is its plan with those crops (and ``back``) if made already;
+    ``shared`` the time measuring every language and choosing the crops
+    took; ``back`` the back photo's height every language shares (px).
     """
     started = time.perf_counter()
     loaded, blocks = prepared.loaded, prepared.blocks
@@ -409,7 +448,7 @@ def _plan_language(
     limits = _limits(blocks, photos, crops)
     known = prepared.text.measures if prepared.text.measures is not None else Measures()
     pages, front = prepared.pages, prepared.front
-    found = found if found is not None else _choose(prepared, limits)
+    found = found if found is not None else _choose(prepared, limits, back)
     predicted = _start_pages(found, blocks, front)
     for _ in range(FRONT_ATTEMPTS - 1):
         if predicted == pages:
@@ -418,7 +457,7 @@ def _plan_language(
         pages = predicted
         front = _measure_front(loaded, typesetter, pages, prepared.resources, known, prepared.used)
         prepared.front = front
-        found = _choose(prepared, limits)
+        found = _choose(prepared, limits, back)
         predicted = _start_pages(found, blocks, front)
     layout = _layout(found, blocks, front, prepared.parts)
     planned = shared + time.perf_counter() - started
@@ -429,7 +468,7 @@ def _plan_language(
         )
 
     laid_out = lay_out(layout, predicted)
-    natural = _closing_base(loaded, front, photos)
+    natural = _closing_base(loaded, front, photos, back)
     if laid_out.page_count > found.pages:
         # The engine set the pages longer than the simulation (by a line, most
         # often), and the closing block, grown or not, went to a page of its
@@ -440,7 +479,7 @@ def _plan_language(
         end = block_ends(laid_out.document, [last]).get(last)
         candidates = _candidates(blocks, prepared.parts, limits, loaded)
         margin = candidates[0][0].margin if candidates and candidates[0] else 0.0
-        geometry = _geometry(loaded, front, margin, photos)
+        geometry = _geometry(loaded, front, margin, photos, back)
         closing = _closing_after(natural, geometry, front.panel, end)
         layout = dataclasses.replace(layout, closing=closing)
         laid_out = lay_out(layout, start_pages(laid_out.document, ids))
@@ -510,10 +549,17 @@ def _limits(
 
 
 def _geometry(
-    loaded: LoadedIssue, front: Front, margin: float, photos: Mapping[Path, PhotoInfo]
+    loaded: LoadedIssue,
+    front: Front,
+    margin: float,
+    photos: Mapping[Path, PhotoInfo],
+    back: float | None = None,
 ) -> Geometry:
     first_height = front.first_height if front.first_page == 0 else front.height
     low, high = _back_photo_heights(loaded, front, photos)
+    if back is not None and low:
+        # Its height shared by every language: it does not grow.
+        low = high = back
     return Geometry(
         first_height,
         front.height,
@@ -551,9 +597,16 @@ def _back_photo_heights(
     return low, high
 
 
-def _closing_base(loaded: LoadedIssue, front: Front, photos: Mapping[Path, PhotoInfo]) -> Closing:
-    """Return the closing block at its natural height: its back photo as its limits allow."""
+def _closing_base(
+    loaded: LoadedIssue, front: Front, photos: Mapping[Path, PhotoInfo], back: float | None
+) -> Closing:
+    """Return the closing block at its natural height: its back photo as its limits allow.
+
+    ``back`` is the back photo's height (px) where every language shares it.
+    """
     low, _ = _back_photo_heights(loaded, front, photos)
+    if back is not None and low:
+        low = back
     return Closing(round(low / PX_PER_MM, 2))
 
 
