@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
 from bulletin.build import issue_typesetter
-from bulletin.engine.tree import class_names, page_box
+from bulletin.engine.tree import first_with_class, page_box
 from bulletin.html import contract
 from bulletin.html.layout import render_html
 from bulletin.manifest.load import load_issue
@@ -82,19 +81,9 @@ def _contents_foot(root: Path, month: str, language: str) -> float:
     pages = {block.id: 1 for block in loaded.issue.stories}
     html = render_html(loaded, blocks=(), pages=pages)
     document = issue_typesetter(loaded).render_pdf(html, write=False).document
-    found = _find(page_box(document.pages[0]), contract.CONTENTS)
+    found = first_with_class(page_box(document.pages[0]), contract.CONTENTS)
     assert found is not None
     return float(found.border_box_y() + found.border_height()) / PX_PER_MM_CSS
-
-
-def _find(box: Any, name: str) -> Any:
-    for child in getattr(box, "children", None) or ():
-        if name in class_names(child):
-            return child
-        found = _find(child, name)
-        if found is not None:
-            return found
-    return None
 
 
 def _holes(space: PageSpace, above: float = math.inf) -> list[tuple[float, tuple[float, ...]]]:

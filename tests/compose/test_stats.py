@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -12,7 +10,7 @@ import yaml
 from bulletin.build import typeset_issue
 from bulletin.compose import Plan
 from bulletin.compose.candidates import figure_arrangements
-from bulletin.engine.tree import children, class_names, page_boxes
+from bulletin.engine.tree import page_boxes, with_class
 from bulletin.html import contract
 from bulletin.manifest.load import load_issue
 from bulletin.preflight.inspect import inspect_issue
@@ -53,25 +51,17 @@ def _overflows(project: Path) -> list[str]:
     return [str(finding) for finding in report.findings if "past the right edge" in str(finding)]
 
 
-def _boxes(box: Any, name: str) -> Iterator[Any]:
-    for child in children(box):
-        if name in class_names(child):
-            yield child
-        else:
-            yield from _boxes(child, name)
-
-
 def _laid_out_rows(plan: Plan) -> tuple[list[list[float]], float]:
     """Return the right edges of the call-out's figure cells, row by row, and the text area's."""
     for page in page_boxes(plan.laid_out.document):
-        for stats in _boxes(page, contract.STATS):
+        for stats in with_class(page, contract.STATS):
             if stats.element.get("id") == STATS:
                 rows = [
                     [
                         figure.border_box_x() + figure.border_width()
-                        for figure in _boxes(row, contract.FIGURE)
+                        for figure in with_class(row, contract.FIGURE)
                     ]
-                    for row in _boxes(stats, contract.FIGURES)
+                    for row in with_class(stats, contract.FIGURES)
                 ]
                 return rows, page.content_box_x() + page.width
     raise AssertionError("the call-out is not laid out")

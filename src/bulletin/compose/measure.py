@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from bulletin.engine.balance import EPSILON_PX, flow
-from bulletin.engine.tree import children, class_names, is_line, page_box
+from bulletin.engine.tree import (
+    children,
+    first_with_class,
+    is_line,
+    page_box,
+    with_class,
+)
 from bulletin.errors import BulletinError
 from bulletin.html import contract
 
@@ -94,7 +100,7 @@ def measure_parts(document: Any, wanted: Mapping[str, str]) -> dict[str, Part]:
                 fits = kind == "block" or _figures_fit(box)
                 found[name] = Part(quantized(box.border_height()), margin, fits=fits)
                 continue
-            body = _find_class(box, "body")
+            body = first_with_class(box, "body")
             if body is None:
                 continue
             columns = [child for child in body.children if getattr(child, "is_column", False)]
@@ -129,13 +135,13 @@ def _figures_fit(stats: Any) -> bool:
     and the row then runs past the text area: each value's lines are to be
     inside its cell, and each cell inside its row.
     """
-    for row in _all_with_class(stats, contract.FIGURES):
+    for row in with_class(stats, contract.FIGURES):
         right = row.content_box_x() + row.width + EPSILON_PX
-        for figure in _all_with_class(row, contract.FIGURE):
+        for figure in with_class(row, contract.FIGURE):
             edge = min(right, figure.content_box_x() + figure.width + EPSILON_PX)
             if figure.border_box_x() + figure.border_width() > right:
                 return False
-            for value in _all_with_class(figure, contract.FIGURE_VALUE):
+            for value in with_class(figure, contract.FIGURE_VALUE):
                 lines = [line for line in children(value) if is_line(line)]
                 if any(
                     box.position_x + box.margin_width() > edge
@@ -144,14 +150,6 @@ def _figures_fit(stats: Any) -> bool:
                 ):
                     return False
     return True
-
-
-def _all_with_class(box: Any, name: str) -> Iterator[Any]:
-    for child in children(box):
-        if name in class_names(child):
-            yield child
-        else:
-            yield from _all_with_class(child, name)
 
 
 def measure_front(document: Any, template: str) -> Front:
@@ -179,16 +177,16 @@ def measure_front(document: Any, template: str) -> Front:
                 start = (index, edge - top, float(before[-1].margin_bottom))
             else:
                 start = (index, parent.children[position].position_y - top, 0.0)
-        contacts = _find_class(root, contract.CONTACTS)
+        contacts = first_with_class(root, contract.CONTACTS)
         if contacts is not None:
             tail = contacts.margin_height() - float(contacts.margin_top) + _margin_top(contacts)
-            figure = _find_class(contacts, contract.BACK_PHOTO)
+            figure = first_with_class(contacts, contract.BACK_PHOTO)
             image = _find_tag(figure, "img") if figure is not None else None
             if image is not None:
                 parent, position = image
                 photo = parent.children[position]
                 photo_size = (photo.width, photo.height)
-            found_panel = _find_class(contacts, contract.BACK_PANEL)
+            found_panel = first_with_class(contacts, contract.BACK_PANEL)
             if found_panel is not None:
                 panel = found_panel.border_height()
     if start is None:
@@ -220,16 +218,6 @@ def _modules(box: Any, wanted: Mapping[str, str]) -> Iterator[tuple[Any, str]]:
             yield child, str(name)
         else:
             yield from _modules(child, wanted)
-
-
-def _find_class(box: Any, name: str) -> Any:
-    for child in getattr(box, "children", None) or ():
-        if name in class_names(child):
-            return child
-        found = _find_class(child, name)
-        if found is not None:
-            return found
-    return None
 
 
 def _find_tag(box: Any, tag: str) -> tuple[Any, int] | None:

@@ -46,6 +46,20 @@ def class_names(box: Box) -> set[str]:
     return set((element.get("class") or "").split())
 
 
+def with_class(box: Box, name: str) -> Iterator[Box]:
+    """Yield the boxes under ``box`` of class ``name``, depth first, not looking inside those."""
+    for child in children(box):
+        if name in class_names(child):
+            yield child
+        else:
+            yield from with_class(child, name)
+
+
+def first_with_class(box: Box, name: str) -> Box | None:
+    """Return the first box under ``box`` of class ``name``, depth first (None if there is none)."""
+    return next(with_class(box, name), None)
+
+
 def is_line(box: Box) -> bool:
     """Return whether ``box`` is a line of text."""
     return type(box) is _boxes().LineBox
