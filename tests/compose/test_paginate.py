@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -57,6 +58,25 @@ def test_a_body_is_balanced_as_the_engine_balances_it(
         top += height
     found, _ = Body(pieces, columns).balanced(0)
     assert abs(found - least_height(pieces, columns)) < 0.1
+
+
+def test_a_photo_ending_a_column_ends_it_at_its_edge() -> None:
+    # A photo inside the columns, alone in the first: its bottom margin must
+    # fit in the column (the height the engine lays the columns out at), but
+    # the columns end at their content (the sample's English page 3 once
+    # ended 3 mm above the plan's prediction, and every block after).
+    margin = 11.3
+    photo = Piece(0.0, 200.0, True, 200.0 + margin, "photo inline")
+    pieces = [photo, *(Piece(200.0 + top, 200.0 + top + LINE, True) for top in _tops(11))]
+    assert least_height(pieces, 2) == pytest.approx(200.0 + margin, abs=0.1)
+    body = Body(pieces, 2)
+    needed, _ = body.balanced(0)
+    assert needed == pytest.approx(200.0 + margin, abs=0.1)
+    assert body.extent(0) == pytest.approx(200.0)
+
+
+def _tops(count: int) -> list[float]:
+    return [index * LINE for index in range(count)]
 
 
 def test_columns_filled_to_the_foot_carry_the_rest_over() -> None:

@@ -23,9 +23,12 @@ from dataclasses import dataclass
 from bulletin.compose.candidates import Option
 from bulletin.compose.shapes import PX_PER_MM
 from bulletin.engine.balance import Piece
+from bulletin.html import contract
 
 # The engine compares positions in floating point: allow it this much.
 EPSILON_PX = 0.05
+# The name of a photo inside the columns among a body's pieces (its classes).
+_INLINE_PHOTO = f"{contract.PHOTO} inline"
 # Less room than this left at a page foot is ordinary slack (mm).
 SLACK_MM = 3.0
 # Costs, in the unit of one millimetre of hole across the text width.
@@ -101,12 +104,16 @@ class Body:
         self,
         pieces: Sequence[Piece],
         columns: int,
-        shared: dict[tuple[int, int], tuple[float, float]] | None = None,
+        shared: dict[tuple[int, int], tuple[float, float, float]] | None = None,
     ) -> None:
         """Index ``pieces`` set in ``columns``; ``shared`` caches balanced heights after piece 0."""
         self.tops = [piece.top for piece in pieces]
         self.bottoms = [piece.bottom for piece in pieces]
         self.reaches = [piece.reach for piece in pieces]
+        # Where a column ending with each piece ends on the page (see extent).
+        self.edges = [
+            piece.bottom if piece.name == _INLINE_PHOTO else piece.reach for piece in pieces
+        ]
         # The least last piece of a column that starts at each piece (the
         # orphans of a paragraph resumed there stay together).
         self.floors = [index + piece.resumed - 1 for index, piece in enumerate(pieces)]
@@ -120,7 +127,7 @@ class Body:
             self.breaks.append(found)
         self.line = _line(pieces)
         self._shared = shared if shared is not None else {}
-        self._own: dict[tuple[int, int], tuple[float, float]] = {}
+        self._own: dict[tuple[int, int], tuple[float, float, float]] = {}
         self.placed: dict[tuple[bool, int], tuple[int, float, bool, float]] = {}
         """Placements already simulated, by page kind and start position (see _flow)."""
 
@@ -161,15 +168,17 @@ class Body:
     def balanced(self, start: int, stop: int | None = None) -> tuple[float, float]:
         """Return the pieces from ``start`` to ``stop`` balanced: their height, and the room left.
 
-        The room left is what the columns leave empty below their content,
-        as a height across the whole width (the columns' shortfall, averaged).
+        The height is the room the columns need (with the bottom margin of
+        the block each ends with); the room left is what the columns leave
+        empty below their content, as a height across the whole width (the
+        columns' shortfall, averaged).
         """
         stop = len(self.tops) if stop is None else stop
         key = (start, stop)
         cache = self._shared if start else self._own
         found = cache.get(key)
         if found is not None:
-            return found
+            return found[0], found[1]
         origin = self.tops[start]
         low = max(
             b - t for t, b in zip(self.tops[start:stop], self.bottoms[start:stop], strict=True)
@@ -181,21 +190,36 @@ class Body:
                 high = middle
             else:
                 low = middle
-        # The exact extent of the tallest column at that height, and each one's.
+        # The exact extent of the tallest column at that height, and each one's;
+        # and how far their content reaches (see extent).
         extents: list[float] = []
+        edges: list[float] = []
         first = start
         while first < stop and len(extents) < self.columns:
             end = self.column_end(first, high, stop)
             if end is None:
                 break
             extents.append(self.reaches[end] - self.tops[first])
+            edges.append(self.edges[end] - self.tops[first])
             first = end + 1
         height = max(extents) if extents else high
         extents += [0.0] * (self.columns - len(extents))
         empty = sum(height - extent for extent in extents) / self.columns
-        found = (height, empty)
-        cache[key] = found
-        return found
+        cache[key] = (height, empty, max(edges) if edges else high)
+        return height, empty
+
+    def extent(self, start: int, stop: int | None = None) -> float:
+        """Return the height the pieces from ``start`` to ``stop`` take, balanced, on the page.
+
+        The columns must have room for the bottom margin of the block each
+        ends with (:meth:`balanced`), and the engine sets their height with
+        it, but for a photo inside the columns: a column it ends ends at the
+        photo's edge (the sample's English page 3 ended 3 mm above a plan
+        that counted the margin; a pull quote's is counted).
+        """
+        self.balanced(start, stop)
+        cache = self._shared if start else self._own
+        return cache[(start, len(self.tops) if stop is None else stop)][2]
 
     def columns_used(self, start: int) -> int:
         """Return how many columns hold the pieces from ``start`` on, balanced."""
@@ -359,7 +383,7 @@ def _flow(
         room = (geometry.first_height if first_page and not pages else geometry.height) - at
         height, empty = body.balanced(start)
         if height <= room + EPSILON_PX:
-            at += height
+            at += body.extent(start)
             wasted += empty
             # A line or two alone at the top of a page, or a column left
             # empty beside the others: the eye finds a hole.
