@@ -106,8 +106,9 @@ def test_a_story_set_without_its_pull_quote_ends_where_the_plan_said(
         if choice.block in quoted and not choice.quote
     ]
     assert without == [
-        ("new-health-campaign-reaches-farmers", "side"),
         ("new-training-supports-border-officials", "inline"),
+        ("local-youth-forum-trains-three", "group"),
+        ("open-health-campaign-starts-with", "inline"),
     ]
     ends = _ends(plan)
     for story, _ in without:
@@ -133,13 +134,14 @@ def _room_below_closing(plan: Plan) -> float:
     return (page.content_box_y() + page.height - bottoms[0]) / PX_PER_MM
 
 
-@pytest.mark.parametrize("seed", [seed_param(48), seed_param(52)])
+@pytest.mark.parametrize("seed", [seed_param(48)])
 def test_the_last_page_ends_full_where_the_engine_runs_longer_than_the_plan(
     generated_builds: GeneratedBuilds, seed: int
 ) -> None:
-    # Generated issues 48 and 52 in English: the engine sets the issue a
-    # page longer than the simulation, and the closing block as planned no
-    # longer fits the last page. Set at its natural height it would leave
+    # Generated issue 48 in English: the engine sets the issue a page
+    # longer than the simulation, and the closing block as planned no
+    # longer fits the last page (issue 52 did too, until its headlines were
+    # copyfitted: its pages are now as planned). Set at its natural height it would leave
     # the last page ending in a blank band (100 mm and more). It grows into
     # the room the engine left instead: its back photo first, then its
     # panel, or a page of its own, as a back page.
@@ -179,15 +181,18 @@ def test_the_crops_are_chosen_for_both_languages_the_main_one_kept_near_its_own(
     # Russian gains more than English gives up, and English gives up little.
     assert both["en"].cost + both["ru"].cost < held["en"].cost + held["ru"].cost
     assert alone.cost <= both["en"].cost <= alone.cost + MAIN_ALLOWANCE
-    # Held to the English crops, Russian leaves a hole of 26 mm at the foot
-    # of page 1, and its back panel grows 70 mm; with its say, neither
-    # language leaves a hole.
+    # Held to the English crops, Russian leaves a hole of 37 mm at the foot
+    # of page 1, and its back panel grows 66 mm; with its say, Russian
+    # leaves none, and English (its headlines copyfitted, a line shorter
+    # here and there) ends on a back panel grown 87 mm, no hole.
     assert [(hole.page, round(hole.height_mm)) for hole in held["ru"].holes] == [
-        (1, 26),
-        (5, 70),
+        (1, 37),
+        (4, 66),
     ]
     assert [(hole.page, round(hole.height_mm)) for hole in both["ru"].holes] == []
-    assert [(hole.page, round(hole.height_mm)) for hole in both["en"].holes] == []
+    assert [(hole.page, round(hole.height_mm), hole.closing) for hole in both["en"].holes] == [
+        (4, 87, True)
+    ]
 
 
 def test_a_language_not_laid_out_has_its_say_but_no_plan(sample_root: Path) -> None:

@@ -104,8 +104,10 @@ def test_the_entry_template_repeats_the_contract(sample_root: Path) -> None:
         contract.FIGURE_VALUE,
         contract.BACK_PHOTO,
         contract.BACK_PANEL,
+        contract.HEADLINE,
+        *contract.HEADLINE_STEPS.values(),
         *contract.FIELD_CLASSES,
     }
-    named = set(re.findall(r'"([a-z-]+)"', comment))
+    named = set(re.findall(r'"([a-z0-9-]+)"', comment))
     assert classes <= named
     assert f'"{contract.TEXT_FAMILY}"' in comment and f'"{contract.DISPLAY_FAMILY}"' in comment

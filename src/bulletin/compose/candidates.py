@@ -11,6 +11,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from bulletin.compose.copyfit import STEPS, HeadFit, choose_step, head_fit
 from bulletin.compose.crops import Limits, PhotoPlace
 from bulletin.compose.measure import Flow, Part
 from bulletin.compose.shapes import PX_PER_MM, Choice, PhotoSize, Row, Shape
@@ -152,11 +153,25 @@ def measuring_specs(
             found.append((block.id, specs))
             continue
         lead = index == 0
-        specs.append(Spec(f"m-{block.id}-head", "block", Choice(block.id, "text", 0, lead=lead)))
-        if lead:
-            # The lead story's head set as any other's: for a page 1 whose
-            # contents list leaves too little room under it for the lead's.
-            specs.append(Spec(f"m-{block.id}-head-plain", "block", Choice(block.id, "text", 0)))
+        # The head at every step of the headline's ladder (copyfit chooses).
+        for step in STEPS:
+            specs.append(
+                Spec(
+                    head_id(block, "head", step),
+                    "head",
+                    Choice(block.id, "text", 0, lead=lead, headline=step),
+                )
+            )
+            if lead:
+                # The lead story's head set as any other's: for a page 1 whose
+                # contents list leaves too little room under it for the lead's.
+                specs.append(
+                    Spec(
+                        head_id(block, "head-plain", step),
+                        "head",
+                        Choice(block.id, "text", 0, headline=step),
+                    )
+                )
         aspects = [limit.aspect for limit in story_limits(block, limits)]
         for arrangement in measured_arrangements(block, limits):
             sizes = _row_sizes(arrangement, aspects, 1.0)
@@ -327,6 +342,30 @@ def measured_arrangements(
     return found
 
 
+def head_id(story: Story, head_part: str, step: int) -> str:
+    """Return the measuring id of ``story``'s head ``head_part`` with its headline at ``step``."""
+    if step == 0:
+        return f"m-{story.id}-{head_part}"
+    return f"m-{story.id}-{head_part}-{'up' if step > 0 else 'down'}-{abs(step)}"
+
+
+def head_fits(story: Story, parts: Mapping[str, Part], head_part: str = "head") -> list[HeadFit]:
+    """Return the story's head ``head_part`` as measured at every step of the headline's ladder."""
+    return [
+        head_fit(step, part.height, part.lines, part.blank, part.band)
+        for step in STEPS
+        if (part := parts.get(head_id(story, head_part, step))) is not None
+    ]
+
+
+def fitted_head(
+    story: Story, parts: Mapping[str, Part], head_part: str = "head", *, lead: bool = False
+) -> tuple[int, Part]:
+    """Return the step the story's headline is set at (see compose.copyfit), and its head so set."""
+    step = choose_step(head_fits(story, parts, head_part), lead=lead)
+    return step, parts[head_id(story, head_part, step)]
+
+
 def rows_id(story: Story, arrangement: tuple[tuple[int, ...], ...]) -> str:
     """Return the measuring id of ``story``'s photo rows set as ``arrangement``."""
     return f"m-{story.id}-rows-" + "-".join("_".join(map(str, row)) for row in arrangement)
@@ -460,7 +499,7 @@ def story_shapes(
     ``lead``: whether the shapes lead the issue (the lead's head and photo);
     ``head_part``: the measured head to set them with.
     """
-    head = parts[f"m-{story.id}-{head_part}"]
+    headline, head = fitted_head(story, parts, head_part, lead=lead)
     shapes: list[Shape] = []
     aspects = [limit.aspect for limit in story_limits(story, limits)]
     for columns in fixed_columns(story):
@@ -483,6 +522,7 @@ def story_shapes(
                         plain,
                         quote=quote,
                         lead=lead,
+                        headline=headline,
                     )
                 )
                 continue
@@ -509,6 +549,7 @@ def story_shapes(
                         rows=row_shapes,
                         quote=quote,
                         lead=lead,
+                        headline=headline,
                     )
                 )
             first = next((piece for piece in pieces if piece[4] == "photo side"), None)
@@ -526,6 +567,7 @@ def story_shapes(
                         side=(0, measured * PX_PER_MM, height * PX_PER_MM),
                         quote=quote,
                         lead=lead,
+                        headline=headline,
                     )
                 )
         inline = parts.get(f"m-{story.id}-inline{columns}")
@@ -552,6 +594,7 @@ def story_shapes(
                     pieces,
                     inline=in_columns,
                     quote=quote,
+                    headline=headline,
                 )
             )
     return shapes

@@ -16,6 +16,7 @@ from typing import Any
 from bulletin.engine.balance import EPSILON_PX, flow
 from bulletin.engine.tree import (
     children,
+    class_names,
     first_with_class,
     is_line,
     page_box,
@@ -43,6 +44,12 @@ class Part:
     """For a brief: its height less the body's."""
     fits: bool = True
     """For a call-out: whether each figure's value is set inside its own cell and row."""
+    lines: int = 0
+    """For a story's head: the headline's lines."""
+    blank: float = 0.0
+    """For a story's head: the width left blank beside the headline's last line (px)."""
+    band: float = 0.0
+    """For a story's head: the height of that blank, the head's margins included (px)."""
 
 
 @dataclass(frozen=True)
@@ -83,10 +90,11 @@ def quantized(length: float) -> float:
 def measure_parts(document: Any, wanted: Mapping[str, str]) -> dict[str, Part]:
     """Return the parts of a measuring layout, by measuring id.
 
-    ``wanted`` maps each part's HTML id to what it is: ``block`` (a head or
-    photo rows: its height), ``stats`` (a call-out: its height, and whether
-    its figures fit their cells), ``body`` (a story body: its flow) or
-    ``brief`` (a brief of one item).
+    ``wanted`` maps each part's HTML id to what it is: ``block`` (photo
+    rows: its height), ``head`` (a story's head: its height and the blank
+    beside its headline's last line), ``stats`` (a call-out: its height, and
+    whether its figures fit their cells), ``body`` (a story body: its flow)
+    or ``brief`` (a brief of one item).
     """
     found: dict[str, Part] = {}
     for page in document.pages:
@@ -99,6 +107,16 @@ def measure_parts(document: Any, wanted: Mapping[str, str]) -> dict[str, Part]:
             if kind in {"block", "stats"}:
                 fits = kind == "block" or _figures_fit(box)
                 found[name] = Part(quantized(box.border_height()), margin, fits=fits)
+                continue
+            if kind == "head":
+                lines, blank, band = headline_blank(box)
+                found[name] = Part(
+                    quantized(box.border_height()),
+                    margin,
+                    lines=lines,
+                    blank=quantized(blank),
+                    band=quantized(band),
+                )
                 continue
             body = first_with_class(box, "body")
             if body is None:
@@ -208,6 +226,58 @@ def measure_front(document: Any, template: str) -> Front:
         quantized(photo_size[1]),
         quantized(panel),
     )
+
+
+def headline_blank(module: Any) -> tuple[int, float, float]:
+    """Return a story's headline lines, and the blank beside its last line: width and height (px).
+
+    The blank runs from the last line's end to the measure's, and up and
+    down from it to the nearest line of the head (kicker, headline,
+    standfirst) that reaches past that end, else to the rule above the head
+    and the head's foot: a reader sees it as one hole.
+    """
+    head = first_with_class(module, contract.STORY_HEAD)
+    if head is None:
+        return 0, 0.0, 0.0
+    left, width = head.content_box_x(), head.width
+    found: list[tuple[bool, float, float, float]] = []
+
+    def walk(box: Any, in_headline: bool) -> None:
+        for child in getattr(box, "children", None) or ():
+            if type(child).__name__ == "LineBox":
+                right = max((_right(part) for part in child.children), default=child.position_x)
+                bottom = child.position_y + child.height
+                found.append((in_headline, child.position_y, bottom, right - left))
+            else:
+                walk(child, in_headline or contract.HEADLINE in class_names(child))
+
+    walk(head, False)
+    headline = [index for index, line in enumerate(found) if line[0]]
+    if not headline:
+        return 0, 0.0, 0.0
+    last = headline[-1]
+    end = found[last][3]
+    top = head.border_box_y() + float(head.border_top_width)
+    bottom = head.border_box_y() + head.border_height()
+    for _, _, line_bottom, right in found[:last]:
+        if right > end:
+            top = max(top, line_bottom)
+    for _, line_top, _, right in found[last + 1 :]:
+        if right > end:
+            bottom = min(bottom, line_top)
+            break
+    return len(headline), max(0.0, width - end), max(0.0, bottom - top)
+
+
+def _right(box: Any) -> float:
+    """Return where the inked part of a line's box ends (px from the page's left)."""
+    inner = getattr(box, "children", None)
+    if inner:
+        return max(_right(child) for child in inner)
+    text = getattr(box, "text", None)
+    if text is not None and not text.strip():
+        return float(box.position_x)
+    return float(box.position_x + box.margin_width())
 
 
 def _modules(box: Any, wanted: Mapping[str, str]) -> Iterator[tuple[Any, str]]:

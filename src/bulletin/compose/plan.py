@@ -18,6 +18,7 @@ from bulletin.compose.candidates import (
     Option,
     briefable,
     figure_rows,
+    head_fits,
     measuring_specs,
     options,
     preferred_columns,
@@ -25,6 +26,7 @@ from bulletin.compose.candidates import (
     story_limits,
     story_shapes,
 )
+from bulletin.compose.copyfit import HeadFit
 from bulletin.compose.crops import Limits, PhotoPlace, photo_limits
 from bulletin.compose.measure import Front, Part, measure_front, measure_parts
 from bulletin.compose.paginate import (
@@ -158,6 +160,8 @@ class Plan:
     """The time the plan itself took (measuring layouts and choosing), in seconds."""
     cost: float = 0.0
     """What the plan's pages cost, in the composer's unit (see compose.paginate)."""
+    headlines: dict[str, tuple[HeadFit, ...]] = field(default_factory=dict)
+    """Each story's head as measured at every step of the headline's ladder (compose.copyfit)."""
 
 
 @dataclass(frozen=True)
@@ -502,7 +506,23 @@ def _plan_language(
         },
         planned,
         found.cost,
+        _headlines(layout, blocks, prepared.parts),
     )
+
+
+def _headlines(
+    layout: Layout, blocks: Sequence[Story | Stats], parts: Mapping[str, Part]
+) -> dict[str, tuple[HeadFit, ...]]:
+    """Return the head of each story set with one, as measured at every step of the ladder."""
+    found: dict[str, tuple[HeadFit, ...]] = {}
+    for index, block in enumerate(blocks):
+        choice = layout.choices.get(block.id)
+        if not isinstance(block, Story) or choice is None or choice.treatment == "brief":
+            continue
+        # The lead story set without the lead's head (see _lead_heads).
+        head_part = "head-plain" if index == 0 and not choice.lead else "head"
+        found[block.id] = tuple(head_fits(block, parts, head_part))
+    return found
 
 
 def default_choice(block: Story | Stats) -> Choice:
@@ -699,7 +719,7 @@ def _candidates(
         for shape in shapes:
             pieces = [Piece(*piece) for piece in shape.flow]
             body = Body(pieces, shape.columns)
-            shared: dict[tuple[int, int], tuple[float, float]] = {}
+            shared: dict[tuple[int, int], tuple[float, float, float]] = {}
             inline = [i for i, piece in enumerate(pieces) if piece.name == INLINE_PIECE]
             for option in options(shape, photo_limits_):
                 if shape.side is not None:
@@ -820,6 +840,7 @@ def _layout(
             side=shape.side[0] if shape.side is not None else None,
             inline=tuple(index for index, _, _ in shape.inline),
             lead=shape.lead,
+            headline=shape.headline,
         )
     # The closing block grows into the room left: its photo, then its panel.
     return Layout(choices, _closing(found.closing_photo, found.closing_panel, front.panel))

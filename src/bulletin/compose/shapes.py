@@ -70,6 +70,8 @@ class Shape:
     """The stories a brief holds, in order."""
     lead: bool = False
     """Whether it leads the issue: the lead's larger headline."""
+    headline: int = 0
+    """The headline's size: a step of the layout's ladder from its default (compose.copyfit)."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,8 @@ class Choice:
     """Whether this is the issue's lead story (larger headline)."""
     head: bool = True
     """Whether the kicker and headline are set (left out in a measuring layout)."""
+    headline: int = 0
+    """The headline's size: a step of the layout's ladder from its default (compose.copyfit)."""
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,16 @@ BODY = "body"
 """The story's text, set in columns."""
 PHOTO = "photo"
 """A figure of one photo (the lead, then the others, in manifest order)."""
+HEADLINE = "headline"
+"""A story's headline (in its head)."""
+HEADLINE_STEPS = {-2: "headline-down-2", -1: "headline-down-1", 1: "headline-up-1"}
+"""The headline's sizes other than the default, by step from it: the layout's copyfitting ladder.
+
+The composer measures a story's head at every step and sets its headline
+at the one whose last line leaves the least blank beside it (see
+bulletin.compose.copyfit); a layout without these classes sets every step
+alike, and the default is kept.
+"""
 
 # Inside a call-out.
 FIGURES = "figures"

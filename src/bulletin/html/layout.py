@@ -19,7 +19,7 @@ from babel.dates import format_date, format_skeleton
 from markupsafe import Markup
 
 from bulletin.errors import BulletinError, display_path
-from bulletin.html.contract import check_html
+from bulletin.html.contract import HEADLINE_STEPS, check_html
 from bulletin.html.typography import typeset_html
 from bulletin.i18n import babel_locale
 from bulletin.manifest.load import LoadedIssue
@@ -365,6 +365,7 @@ def module_context(
         "id": module_id,
         "head": choice.head,
         "lead": choice.lead,
+        "headline_size": HEADLINE_STEPS.get(choice.headline, ""),
         "treatment": choice.treatment,
         "kicker": block.kicker,
         "title": block.title,
