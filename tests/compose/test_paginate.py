@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bulletin.compose.paginate import (
     CLOSING_SAFETY_MM,
+    PANEL_REPORTED_MM,
     PX_PER_MM,
     TALLER_THAN_PAGE_COST,
     Body,
@@ -188,6 +191,28 @@ def test_room_the_back_page_takes_costs_less_than_a_hole() -> None:
     assert closing_cost(geometry, 40 * mm) < closing_cost(
         Geometry(PAGE, PAGE, 0.0, 0, 100.0, 8), 40 * mm
     )
+
+
+def test_a_back_panel_grown_past_what_check_reports_costs_more_than_filling_it() -> None:
+    # One story, 10 lines a column, the closing block 300 px: set with a small
+    # head it leaves the panel to grow 87 mm; set otherwise (a crop, say, at
+    # a cost the panel's growth alone would not justify) 20 mm.
+    mm = PX_PER_MM
+    geometry = Geometry(PAGE, PAGE, 0.0, 0, 300.0, 8)
+    body = 10 * LINE
+    short = _story("only", 20, PAGE - body - 300.0 - (87 + CLOSING_SAFETY_MM) * mm)
+    filled = dataclasses.replace(
+        _story("only", 20, PAGE - body - 300.0 - (20 + CLOSING_SAFETY_MM) * mm), cost=1_000.0
+    )
+    assert closing_cost(geometry, (87 + CLOSING_SAFETY_MM) * mm) > 1_000.0 + closing_cost(
+        geometry, (20 + CLOSING_SAFETY_MM) * mm
+    )
+    found = paginate(geometry, [[short, filled]])
+    assert found.steps[0].candidate is filled
+    assert round(found.closing_panel / mm) == 20 < PANEL_REPORTED_MM
+    # Up to what check reports, the panel grows at the cost it always had.
+    below = closing_cost(geometry, (PANEL_REPORTED_MM + CLOSING_SAFETY_MM) * mm)
+    assert below == pytest.approx(PANEL_REPORTED_MM * 6.0 + PANEL_REPORTED_MM**2 * 0.04)
 
 
 def test_the_last_page_takes_a_larger_photo_of_the_issue_before_a_larger_panel() -> None:

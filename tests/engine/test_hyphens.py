@@ -29,9 +29,14 @@ def _text(box: Any) -> str:
 
 
 def _columns(document: Any) -> Iterator[list[str]]:
-    """Yield the lines of each column of each page, top to bottom, as the engine set them.
+    """Yield each run of lines down a column of each page, top to bottom, as the engine set them.
 
-    A column is the lines that start at one distance from the page's left.
+    A column is the lines that start at one distance from the page's left; a
+    run of them ends where the next line does not follow on (a gap of half a
+    line or more: another story's head, a photo or a pull quote between). A
+    reader sees a ladder in lines that follow one another, not in the last
+    lines of one story's column and the first of the next story's below its
+    headline (the sample's English once had two of each in one column of page 2).
     """
     for page in page_boxes(document):
         columns: dict[int, list[Any]] = {}
@@ -39,7 +44,16 @@ def _columns(document: Any) -> Iterator[list[str]]:
             if is_line(box):
                 columns.setdefault(round(box.position_x), []).append(box)
         for lines in columns.values():
-            yield [_text(line) for line in sorted(lines, key=lambda line: line.position_y)]
+            run: list[Any] = []
+            for line in sorted(lines, key=lambda line: line.position_y):
+                if run and line.position_y - (run[-1].position_y + run[-1].height) > (
+                    line.height / 2
+                ):
+                    yield [_text(each) for each in run]
+                    run = []
+                run.append(line)
+            if run:
+                yield [_text(each) for each in run]
 
 
 def _ladders(document: Any) -> tuple[int, int, list[list[str]]]:

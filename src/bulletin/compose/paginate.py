@@ -57,6 +57,12 @@ TALLER_THAN_PAGE_COST = 100_000.0
 PHOTO_GROWTH_COST = 0.5
 PANEL_COST = 6.0
 PANEL_QUADRATIC_COST = 0.04
+# A back panel grown by more than this is reported (``bulletin check``): the
+# issue's own content would fill the page better (mm). Each millimetre past
+# it costs as much more as a hole's (the sample's English, its photos cropped
+# for the Russian, ended on a panel grown 87 mm for the cost of a 10 mm hole).
+PANEL_REPORTED_MM = 40.0
+PANEL_REPORTED_COST = 20.0
 # Room the plan leaves unused on the last page: the engine may paginate a
 # line otherwise than the simulation (mm).
 CLOSING_SAFETY_MM = 3.0
@@ -444,6 +450,7 @@ def closing_cost(geometry: Geometry, room: float) -> float:
         photo / PX_PER_MM * PHOTO_GROWTH_COST
         + panel_mm * PANEL_COST
         + panel_mm * panel_mm * PANEL_QUADRATIC_COST
+        + max(0.0, panel_mm - PANEL_REPORTED_MM) * PANEL_REPORTED_COST
     )
 
 

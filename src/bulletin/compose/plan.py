@@ -36,6 +36,7 @@ from bulletin.compose.paginate import (
     LEAD_PHOTO_COST,
     LEAD_PHOTO_MM,
     OTHER_COLUMNS_COST,
+    PANEL_REPORTED_MM,
     PLAIN_LEAD_COST,
     QUOTE_LEFT_OUT_COST,
     THREE_COLUMNS_COST,
@@ -81,9 +82,6 @@ MEASURING_PAGE_MM = 1_000_000
 FRONT_ATTEMPTS = 2
 # The tallest the back photo grows to (mm), however much room is left.
 BACK_PHOTO_MAX_MM = 130.0
-# A back panel grown by more than this is reported: the issue's own content
-# would fill the page better (mm).
-PANEL_REPORTED_MM = 40.0
 # Between two items of a brief (style.css: .brief-item + .brief-item).
 BRIEF_GAP_MM = 4.0
 # Photos' crops tried in another language's place, at most, when choosing
