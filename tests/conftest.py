@@ -70,7 +70,7 @@ class SampleFacts:
 SAMPLE_FACTS = SampleFacts(
     month=SAMPLE_MONTH,
     languages=("en", "ru"),
-    pages={"en": 4, "ru": 5},
+    pages={"en": 4, "ru": 4},
     page_budget=8,
     stories=(
         "almaty-process",

@@ -228,10 +228,10 @@ def test_two_builds_at_once_both_write_a_whole_pdf(project: Path) -> None:
 
 # ---- The checks a build runs -------------------------------------------------------
 
-# The composer sets the 4:3 photo at the top of the first of two columns.
+# The composer sets the 4:3 photo at the top of the first of three columns (56.7 mm).
 SMALL_PHOTO = (
     'photo "photos/bishkek-2021-05.jpg" prints at {ppi} ppi: its 40 x 30 px fill a frame of '
-    "87 x {height} mm; print needs 686 x 514 px (200 ppi) — use a larger original"
+    "57 x {height} mm; print needs 447 x 335 px (200 ppi) — use a larger original"
 )
 
 
@@ -249,7 +249,7 @@ def test_build_refuses_a_photo_too_small_for_the_print_edition(project: Path) ->
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.splitlines() == [
         "issues/2021-05/issue.yaml:49:15: error: stories[2].photos[0].file: "
-        + SMALL_PHOTO.format(ppi=12, height=65),
+        + SMALL_PHOTO.format(ppi=18, height=43),
         "1 error would show in the PDF; nothing was written: fix it, or build anyway with --force.",
     ]
     assert not (project / "out/2021-05").exists()
@@ -264,7 +264,7 @@ def test_build_with_force_prints_the_error_and_builds(project: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
         "issues/2021-05/issue.yaml:49:15: error: stories[2].photos[0].file: "
-        + SMALL_PHOTO.format(ppi=12, height=65),
+        + SMALL_PHOTO.format(ppi=18, height=43),
     ]
     assert (project / "out/2021-05/iom-central-asia-bulletin-2021-05-print.pdf").is_file()
 
@@ -275,7 +275,7 @@ def test_email_build_warns_of_a_photo_too_small_for_print(project: Path) -> None
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
         "issues/2021-05/issue.yaml:49:15: warning: stories[2].photos[0].file: "
-        + SMALL_PHOTO.format(ppi=12, height=65)
+        + SMALL_PHOTO.format(ppi=18, height=43)
         + " (an error in the print edition)",
     ]
     assert (project / PDF).is_file()
@@ -317,6 +317,6 @@ def test_build_refuses_a_photo_of_100_x_75_px_for_print(project: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
         "issues/2021-05/issue.yaml:49:15: error: stories[2].photos[0].file: photo "
-        '"photos/bishkek-2021-05.jpg" prints at 29 ppi: its 100 x 75 px fill a frame of '
-        "87 x 65 mm; print needs 686 x 514 px (200 ppi) — use a larger original"
+        '"photos/bishkek-2021-05.jpg" prints at 45 ppi: its 100 x 75 px fill a frame of '
+        "57 x 43 mm; print needs 447 x 335 px (200 ppi) — use a larger original"
     )

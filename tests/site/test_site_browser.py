@@ -185,7 +185,7 @@ def test_issue_page_on_a_phone_shows_every_story_with_aligned_buttons(
     assert len({(round(box["x"]), round(box["width"])) for box in boxes if box}) == 1
     assert page.locator(".issue-aside .pdf").first.inner_text() == "Download (PDF, 0.2 MB)"
     # A screen reader also hears which issue and language the file is.
-    name = "Download (PDF, 0.2 MB): the May 2021 issue in Russian"
+    name = "Download (PDF, 0.1 MB): the May 2021 issue in Russian"
     assert page.get_by_role("link", name=name, exact=True).count() == 1
     page.screenshot(path=screenshots / "issue-390.png", full_page=True)
     for block in load_issue(sample_root, "2021-05").issue.stories:
