@@ -21,6 +21,7 @@ from bulletin.pdf.editions import Edition, issue_datetime, plan_editions
 from bulletin.pdf.numbering import render_numbered
 from bulletin.pdf.typeset import RenderedPdf, Typesetter
 from bulletin.photos.check import PhotoInfo, check_photos, photo_unusable
+from bulletin.photos.crop import look_up_subjects
 from bulletin.photos.placement import Box, Placement, measure_placements
 from bulletin.photos.prepare import (
     PhotoJob,
@@ -48,6 +49,9 @@ PAGES_CACHE = "pages"
 # Where a build keeps the measures of its blocks and front matter, in the
 # cache folder: a later build measures only what changed (see bulletin.compose).
 MEASURES_CACHE = "measures"
+# Where a build keeps where each photo's subject is (faces, detail), by the
+# photo's content: a later build reads it back instead of looking again.
+SUBJECTS_CACHE = "subjects"
 
 
 @dataclass
@@ -152,6 +156,8 @@ def build_issue(
     if cache_dir.is_dir():  # what an earlier build, killed while writing, left
         remove_stale_temporaries(cache_dir)
     typesetter = issue_typesetter(source, cache_dir, session)
+    # Where each photo's subject is: found once, then read back from the cache.
+    subjects = look_up_subjects(_analysed_photos(by_language.values()), cache_dir / SUBJECTS_CACHE)
     made: list[tuple[str, Edition, _Typeset]] = []
     # A photo shows the same part of itself in every language: every
     # language of the issue has a say in its crop, built or not.
@@ -205,9 +211,25 @@ def build_issue(
                 tuple(typeset.photos.values()),
             )
         )
-    for path, text in notes:
+    for path, text in [*notes, *subjects]:
         _note(path, text)
     return results
+
+
+def _analysed_photos(editions: Iterable[LoadedIssue]) -> list[Path]:
+    """Return the photos whose subject the layout looks for: those without ``focus:``."""
+    found: list[Path] = []
+    for loaded in editions:
+        photos = [
+            photo
+            for block in loaded.issue.stories
+            if isinstance(block, Story)
+            for photo in block.photos
+        ]
+        if loaded.issue.back_photo is not None:
+            photos.append(loaded.issue.back_photo)
+        found.extend(Path(photo.file) for photo in photos if photo.focus is None)
+    return found
 
 
 def _languages_of(source: LoadedIssue, language: str | None, root: Path, month: str) -> list[str]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,7 @@ from bulletin.photos.crop import (
     crop_range,
     find_subject,
     kept_share,
+    look_up_subjects,
 )
 from bulletin.photos.placement import measure_placements
 from generated import ASPECTS, GeneratedIssue, GeneratedPhoto, draw_photo, make_issue
@@ -191,6 +195,66 @@ def test_an_upright_photo_is_analysed_upright(tmp_path: Path) -> None:
 
     assert len(subject.faces) == len(upright.faces) == 1
     assert subject.box == pytest.approx(upright.box, abs=0.03)
+
+
+# In a fresh process: the subject of a photo, with the cache folder, as JSON,
+# and whether the face detector was loaded.
+READ_BACK = (
+    "import dataclasses, json, sys\n"
+    "from pathlib import Path\n"
+    "from bulletin.photos.crop import find_subject, look_up_subjects\n"
+    "photo, folder = Path(sys.argv[1]), Path(sys.argv[2])\n"
+    "for path, text in look_up_subjects([photo], folder):\n"
+    "    path.write_text(text)\n"
+    "subject = find_subject(photo)\n"
+    "print(json.dumps([dataclasses.asdict(subject), 'cv2' in sys.modules]))\n"
+)
+
+
+def _read_back(photo: Path, folder: Path) -> tuple[Subject, bool]:
+    done = subprocess.run(
+        [sys.executable, "-c", READ_BACK, str(photo), str(folder)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    fields, detector = json.loads(done.stdout)
+    box = tuple(fields["box"])
+    faces = tuple(tuple(face) for face in fields["faces"])
+    return Subject(box, faces, fields["found"]), detector  # type: ignore[arg-type]
+
+
+def test_a_kept_subject_is_read_back_by_the_next_build_not_looked_for_again(
+    tmp_path: Path,
+) -> None:
+    [photo] = _photos(tmp_path, 1, aspect=3 / 2, people=2)
+    folder = tmp_path / "subjects"
+
+    [(kept, text)] = look_up_subjects([photo.path], folder)
+    assert kept.parent == folder
+    folder.mkdir()
+    kept.write_text(text)
+    found = find_subject(photo.path)
+    again, detector = _read_back(photo.path, folder)
+
+    assert found.faces
+    assert again == found
+    assert not detector
+    assert len(list(folder.iterdir())) == 1
+
+
+def test_a_damaged_kept_subject_is_looked_for_again(tmp_path: Path) -> None:
+    [photo] = _photos(tmp_path, 1, aspect=4 / 3, people=1)
+    folder = tmp_path / "subjects"
+    [(kept, _)] = look_up_subjects([photo.path], folder)
+    folder.mkdir()
+    kept.write_text('{"box": [0.1, 0.2, 0.3], "faces": [], "found": "faces"}')
+
+    again, detector = _read_back(photo.path, folder)
+
+    assert again == find_subject(photo.path)
+    assert detector
+    assert json.loads(kept.read_text())["box"] == list(again.box)
 
 
 @pytest.fixture(scope="module")

@@ -21,12 +21,15 @@ cuts a face or the room above it.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
+import json
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, get_args
 
 from PIL import Image, ImageFilter, ImageOps
 
@@ -162,9 +165,69 @@ def _file_digest(path: Path, mtime_ns: int, size: int) -> str:
     return digest.hexdigest()
 
 
-@functools.lru_cache(maxsize=512)
+def look_up_subjects(paths: Iterable[Path], folder: Path) -> list[tuple[Path, str]]:
+    """Find the subjects of the photos at ``paths`` now; return the files to keep them in.
+
+    A photo analysed by an earlier build (the same content, the same
+    analysis) is read back from its file in ``folder``, not analysed again.
+    For the others the file to write in ``folder`` is returned, with its
+    text: the caller writes them once its build has succeeded. What
+    :func:`find_subject` returns is the same either way.
+    """
+    notes: list[tuple[Path, str]] = []
+    for path in dict.fromkeys(paths):
+        try:
+            digest = _digest(path)
+        except OSError:
+            continue  # the photo checks report it
+        kept = folder / f"{digest}-{ANALYSIS_VERSION}.json"
+        subject = _read_subject(kept)
+        if subject is None:
+            # Found in this process already, or looked for now: kept for the next.
+            subject = _analysed(digest, str(path))
+            notes.append((kept, json.dumps(dataclasses.asdict(subject))))
+        _SUBJECTS.setdefault(digest, subject)
+    return notes
+
+
+def _read_subject(path: Path) -> Subject | None:
+    """Return the subject written in ``path``, or None if it holds no sound one."""
+    try:
+        kept = json.loads(path.read_text())
+        box = _box(kept["box"])
+        faces = tuple(_box(face) for face in kept["faces"])
+        found = kept["found"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if found not in get_args(Found):
+        return None
+    return Subject(box, faces, found)
+
+
+def _box(value: object) -> Box:
+    """Return ``value`` as a box; raise TypeError if it is not four numbers."""
+    if not isinstance(value, list) or len(value) != 4:
+        raise TypeError("not a box")
+    if not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in value):
+        raise TypeError("not a box")
+    left, top, right, bottom = (float(x) for x in value)
+    return (left, top, right, bottom)
+
+
+# The subjects found in this process, by the digest of the photo's content.
+_SUBJECTS: dict[str, Subject] = {}
+
+
 def _analysed(digest: str, path: str) -> Subject:
     """Return the subject of the photo whose content has ``digest`` (read from ``path``)."""
+    found = _SUBJECTS.get(digest)
+    if found is None:
+        found = _SUBJECTS[digest] = _analyse(path)
+    return found
+
+
+def _analyse(path: str) -> Subject:
+    """Return the subject of the photo at ``path``: its faces, else its most detailed part."""
     with Image.open(path) as opened:
         opened.draft("L", (ANALYSIS_SIDE, ANALYSIS_SIDE))
         image = ImageOps.exif_transpose(opened).convert("L")
