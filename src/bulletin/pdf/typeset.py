@@ -60,9 +60,11 @@ class Typesetter:
         require_engine()
         confine_fonts(fonts_dir)
         # Imported here so that commands which do not render start quickly.
+        from bulletin.engine import column, hyphens, libraries
+
+        libraries.load()
         from weasyprint.text.fonts import FontConfiguration
 
-        from bulletin.engine import column, hyphens
         from bulletin.pdf.fetch import FolderFetcher
 
         column.install()
