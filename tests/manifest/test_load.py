@@ -6,9 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from bulletin.cli import app
 from bulletin.errors import ManifestError
-from bulletin.manifest.load import load_issue
+from bulletin.manifest.load import MISSING_FONTS, load_issue
 from bulletin.model.issue import Stats, Story
 from conftest import SAMPLE_MONTH, SAMPLE_MONTHS
 
@@ -281,3 +283,26 @@ def test_month_asked_for_must_name_an_issue(
         load_issue(tmp_path, month)
 
     assert [str(problem) for problem in caught.value.problems] == [expected]
+
+
+@pytest.mark.parametrize("empty", [False, True], ids=["no-folder", "no-font-files"])
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_project_without_its_fonts_is_refused_and_nothing_is_written(
+    project: Path, command: str, empty: bool
+) -> None:
+    shutil.rmtree(project / "fonts")
+    if empty:
+        (project / "fonts").mkdir()
+        (project / "fonts" / "OFL.txt").write_text("licence")
+    (project / "out").mkdir()
+    (project / "out" / "earlier.pdf").write_bytes(b"%PDF earlier")
+    result = CliRunner().invoke(app, [command, SAMPLE_MONTH, "--root", str(project)])
+    if command == "build":
+        assert (result.exit_code, result.stderr) == (1, f"fonts/: {MISSING_FONTS}\n")
+    else:
+        # check reports it as the one finding of the manifests' validation.
+        assert result.exit_code == 1
+        assert f"  fonts/: error: {MISSING_FONTS}\n" in result.stdout
+        assert "1 error: fix the manifests, then check again." in result.stdout
+    assert sorted(path.name for path in (project / "out").iterdir()) == ["earlier.pdf"]
+    assert (project / "out" / "earlier.pdf").read_bytes() == b"%PDF earlier"

@@ -29,7 +29,13 @@ from bulletin.model.issue import (
     IssueTranslation,
     Publication,
 )
+from bulletin.pdf.fonts import list_fonts
 
+MISSING_FONTS = (
+    "no font files (.ttf, .otf, .woff, .woff2) here, or no such folder: the layouts "
+    "set the text in the fonts kept there (a family not found falls back to another "
+    "font without a word); put the project's fonts/ folder back beside issues/ and layouts/"
+)
 _TRANSLATION_NAME = re.compile(r"^issue\.([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\.yaml$")
 
 
@@ -108,6 +114,10 @@ def load_editions(
     problems: list[Problem] = []
     order: list[str] = []
     source, raw = _load_source(root, month, problems, order)
+    fonts = root / "fonts"
+    if not fonts.is_dir() or not list_fonts(fonts):
+        problems.append(Problem("fonts/", None, None, "", MISSING_FONTS))
+        order.append("fonts/")
     editions: list[LoadedIssue] = []
     for language in languages:
         edition: LoadedIssue | None = None
