@@ -226,17 +226,14 @@ def misses(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return found
 
 
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
+# Bodies of one to seven parts, at least one of them text.
+BODIES = st.lists(PARTS, min_size=1, max_size=7).filter(
+    lambda parts: any(kind in {"p", "spaced"} for kind, _ in parts)
 )
-@given(
-    parts=st.lists(PARTS, min_size=1, max_size=7).filter(
-        lambda parts: any(kind in {"p", "spaced"} for kind, _ in parts)
-    ),
-    count=st.integers(min_value=2, max_value=3),
-)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(parts=BODIES, count=st.integers(min_value=2, max_value=3))
 def test_columns_hold_the_same_text_and_are_no_taller_than_the_engines(
     typesetter: Typesetter, parts: list[Part], count: int
 ) -> None:
@@ -390,17 +387,8 @@ def _assert_wide_photo_set(typesetter: Typesetter, parts: list[Part], wide: int)
     assert body.height <= _body(searched).height + MARGIN_PX
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-@given(
-    parts=st.lists(PARTS, min_size=1, max_size=7).filter(
-        lambda parts: any(kind in {"p", "spaced"} for kind, _ in parts)
-    ),
-    wide=st.integers(min_value=60, max_value=500),
-)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(parts=BODIES, wide=st.integers(min_value=60, max_value=500))
 def test_a_wide_photo_spans_two_columns_and_the_text_fills_the_rest(
     typesetter: Typesetter, parts: list[Part], wide: int
 ) -> None:

@@ -243,8 +243,8 @@ def headline_blank(module: Any) -> tuple[int, float, float]:
     found: list[tuple[bool, float, float, float]] = []
 
     def walk(box: Any, in_headline: bool) -> None:
-        for child in getattr(box, "children", None) or ():
-            if type(child).__name__ == "LineBox":
+        for child in children(box):
+            if is_line(child):
                 right = max((_right(part) for part in child.children), default=child.position_x)
                 bottom = child.position_y + child.height
                 found.append((in_headline, child.position_y, bottom, right - left))
