@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import cssselect2
-import jinja2
 import pytest
 import tinyhtml5
 
+from bulletin.errors import BulletinError
 from bulletin.html.layout import format_credit, render_html
 from bulletin.i18n import LABELS
 from bulletin.manifest.load import LoadedIssue, load_issue
@@ -254,13 +254,23 @@ def test_raw_html_in_a_story_body_is_not_passed_through(project: Path) -> None:
 def test_template_using_an_undefined_name_fails(
     project: Path, template: str, old: str, new: str, message: str
 ) -> None:
-    _replace_once(project / "layouts" / "standard" / template, old, new)
+    path = project / "layouts" / "standard" / template
+    _replace_once(path, old, new)
+    line = next(
+        number
+        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if new in text
+    )
     loaded = load_issue(project, SAMPLE_MONTH)
 
-    with pytest.raises(jinja2.UndefinedError) as caught:
+    with pytest.raises(BulletinError) as caught:
         render_html(loaded)
 
-    assert str(caught.value) == message
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"layouts/standard/{template}:{line}: the template uses a name it is not given "
+        f"({message}): correct the template (its opening comment lists what it is given), "
+        "or undo the edit"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,7 @@ from bulletin.manifest.load import LoadedIssue
 from bulletin.model.issue import Credit, PartialDate, Photo, Stats, Story
 from bulletin.model.markdown import markdown_parser, render_markdown
 from bulletin.photos.crop import find_subject
+from bulletin.templates import rendered
 
 if TYPE_CHECKING:
     # Only the types: the composer lays out through this module.
@@ -55,12 +56,14 @@ def render_html(
     ``blocks`` keeps only the modules of these ids (for measuring).
     """
     layout_dir = layout_folder(loaded)
+    entry_path = layout_dir / ENTRY_TEMPLATE
     try:
-        template = _environment(layout_dir).get_template(ENTRY_TEMPLATE)
+        template = rendered(
+            loaded.root, entry_path, lambda: _environment(layout_dir).get_template(ENTRY_TEMPLATE)
+        )
     except jinja2.TemplateNotFound:
         raise BulletinError.single(
-            str(layout_dir / ENTRY_TEMPLATE),
-            f"the layout '{loaded.publication.layout}' has no {ENTRY_TEMPLATE}",
+            str(entry_path), f"the layout '{loaded.publication.layout}' has no {ENTRY_TEMPLATE}"
         ) from None
     context = build_context(loaded, images or {}, plan, pages)
     if blocks is not None:
@@ -68,7 +71,9 @@ def render_html(
     sheet = edition_stylesheet(loaded, edition) if edition else None
     context["edition_stylesheets"] = [sheet] if sheet else []
     # Typography is set on the text as printed, never in the manifests.
-    html = typeset_html(template.render(context), loaded.language)
+    html = typeset_html(
+        rendered(loaded.root, entry_path, lambda: template.render(context)), loaded.language
+    )
     entry = entry_template(loaded)
     ids = [
         item["id"]

@@ -26,6 +26,7 @@ from bulletin.html.layout import issue_date_label, layout_folder
 from bulletin.mail.partners import Partner
 from bulletin.manifest.load import LoadedIssue
 from bulletin.model.issue import Mail
+from bulletin.templates import rendered
 
 TEMPLATES = ("subject.txt.j2", "body.txt.j2", "body.html.j2")
 COVER_WIDTH = 240
@@ -177,16 +178,12 @@ class Composer:
 
     def _render(self, name: str, language: str, context: Mapping[str, Any]) -> str:
         template_name = f"{language}/{name}"
-        try:
-            return self.environment.get_template(template_name).render(context)
-        except jinja2.TemplateError as error:
-            line = getattr(error, "lineno", None)
-            raise BulletinError.single(
-                _display(next(iter(self.editions.values())).loaded.root, self.folder)
-                + f"/{template_name}",
-                f"the template cannot be filled: {error.message or error}",
-                line=line,
-            ) from None
+        root = next(iter(self.editions.values())).loaded.root
+        return rendered(
+            root,
+            self.folder / template_name,
+            lambda: self.environment.get_template(template_name).render(context),
+        )
 
     def _context(
         self, partner: Partner, edition: MailEdition, *, cid: str, attached: bool

@@ -66,6 +66,7 @@ from bulletin.site.records import (
     search_href,
     site_languages,
 )
+from bulletin.templates import rendered
 
 log = logging.getLogger(__name__)
 
@@ -199,7 +200,9 @@ def build_site(
     records = {month: record for month, record in previous.items() if record is not None}
     records.update({plan.record.month: plan.record for plan in plans})
     shown = [records[month] for month in months]
-    pages = _render_pages(environment, frame, shown)
+    pages = rendered(
+        root, root / "layouts" / SITE_LAYOUT, lambda: _render_pages(environment, frame, shown)
+    )
     search_files, search_key = _search_index(pages, state_dir, site_dir)
 
     # Everything is built and checked: only now is the site written.
