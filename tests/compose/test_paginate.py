@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 
 import pytest
 from hypothesis import given
@@ -16,6 +17,7 @@ from bulletin.compose.paginate import (
     Body,
     Candidate,
     Geometry,
+    Paginated,
     closing_cost,
     closing_growth,
     hole_cost,
@@ -231,3 +233,44 @@ def test_a_closing_block_that_does_not_fit_makes_a_back_page_of_its_own() -> Non
     found = paginate(geometry, [[_story("only", 100, PAGE - 50 * LINE)]])
     assert (found.pages, found.closing_page) == (2, 1)
     assert round(found.closing_panel) == round(PAGE - 300.0 - CLOSING_SAFETY_MM * PX_PER_MM)
+
+
+def _summary(found: Paginated) -> tuple[object, ...]:
+    """Return what a plan chose and where each block landed (its candidates by position)."""
+    return (
+        found.cost,
+        found.pages,
+        found.closing,
+        tuple((step.index, step.candidate.fixed, step.placed) for step in found.steps),
+    )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_body_handed_to_another_pass_finds_what_a_new_body_finds(seed: int) -> None:
+    # Stories of 3-60 lines in two or three columns, each with photos of a few heights.
+    rng = random.Random(seed)
+    stories = [(rng.randint(3, 60), rng.choice((2, 3))) for _ in range(rng.randint(3, 9))]
+    photos = [[rng.uniform(60.0, 500.0) for _ in range(3)] for _ in stories]
+    geometries = [
+        Geometry(PAGE - 300.0, PAGE, 12.0, 0, 140.0, 8),
+        Geometry(PAGE - 260.5, PAGE, 12.0, 0, 140.0, 8),
+    ]
+    kept = [Body(_lines(lines), columns) for lines, columns in stories]
+
+    def choices(bodies: list[Body]) -> list[list[Candidate]]:
+        return [
+            [
+                Candidate(1, _treatment(number), 22.7, 120.0 + height, body, 0.0)
+                for number, height in enumerate(heights)
+            ]
+            for body, heights in zip(bodies, photos, strict=True)
+        ]
+
+    for geometry in (*geometries, geometries[0]):
+        new = [Body(_lines(lines), columns) for lines, columns in stories]
+        again = paginate(geometry, choices([body.fresh() for body in kept]))
+        assert _summary(again) == _summary(paginate(geometry, choices(new)))
+
+
+def _treatment(number: int) -> str:
+    return ("feature", "side", "group")[number]

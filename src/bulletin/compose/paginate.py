@@ -15,6 +15,7 @@ block placed, gives the plan.
 from __future__ import annotations
 
 import bisect
+import copy
 import functools
 import math
 from collections.abc import Sequence
@@ -99,20 +100,33 @@ class Geometry:
     """The back photo's height in ``tail`` (px; 0 without one)."""
 
 
+# A body's pieces balanced: their height, the room left, their extent (see Body).
+_Balanced = tuple[float, float, float]
+
+
 class Body:
     """A body's pieces as arrays, with what the simulation asks of them answered fast.
 
     Positions along the flow only grow, so the last piece a column can hold
     is found by bisection, and the allowed break before it from a table.
+    What a body computes from its pieces alone (balanced heights, and where
+    it runs from an exact position on pages of given heights) is kept for
+    the whole plan: :meth:`fresh` hands the same body to another pass of
+    the simulation with only that pass's own caches empty.
     """
 
     def __init__(
         self,
         pieces: Sequence[Piece],
         columns: int,
-        shared: dict[tuple[int, int], tuple[float, float, float]] | None = None,
+        shared: dict[tuple[int, int], _Balanced] | None = None,
     ) -> None:
-        """Index ``pieces`` set in ``columns``; ``shared`` caches balanced heights after piece 0."""
+        """Index ``pieces`` set in ``columns``; ``shared`` caches balanced heights after piece 0.
+
+        ``shared`` is one pass's cache, shared by bodies whose pieces differ
+        only in the height of the first (a photo beside the text): the first
+        of them to balance the pieces after it answers for all.
+        """
         self.tops = [piece.top for piece in pieces]
         self.bottoms = [piece.bottom for piece in pieces]
         self.reaches = [piece.reach for piece in pieces]
@@ -132,10 +146,31 @@ class Body:
                 found = index
             self.breaks.append(found)
         self.line = _line(pieces)
-        self._shared = shared if shared is not None else {}
-        self._own: dict[tuple[int, int], tuple[float, float, float]] = {}
+        self._shared = shared
+        self._balanced: dict[tuple[int, int], _Balanced] = {}
+        """Balanced heights of these pieces, by first and last piece (exact: kept)."""
+        self.flows: dict[tuple[bool, float, float, float], tuple[int, float, bool, float]] = {}
+        """How the body runs, by page kind, exact start and page heights (see _flow; kept)."""
         self.placed: dict[tuple[bool, int], tuple[int, float, bool, float]] = {}
-        """Placements already simulated, by page kind and start position (see _flow)."""
+        """Placements simulated in this pass, by page kind and start position (see _flow)."""
+
+    def fresh(self, shared: dict[tuple[int, int], _Balanced] | None = None) -> Body:
+        """Return this body for another pass: its exact results kept, the pass's caches empty.
+
+        ``shared`` as for a new body. The pass then finds what a body made
+        anew would: only what follows from the pieces alone is kept.
+        """
+        twin = copy.copy(self)
+        twin._shared = shared
+        twin.placed = {}
+        return twin
+
+    def pure(self) -> bool:
+        """Return whether what this body's simulation finds follows from its own pieces alone.
+
+        Not so where a pass's shared cache answers for it (see ``__init__``).
+        """
+        return self._shared is None
 
     def __len__(self) -> int:
         """Return the number of pieces."""
@@ -179,12 +214,40 @@ class Body:
         empty below their content, as a height across the whole width (the
         columns' shortfall, averaged).
         """
-        stop = len(self.tops) if stop is None else stop
-        key = (start, stop)
-        cache = self._shared if start else self._own
-        found = cache.get(key)
+        height, empty, _ = self._balanced_at(start, stop)
+        return height, empty
+
+    def extent(self, start: int, stop: int | None = None) -> float:
+        """Return the height the pieces from ``start`` to ``stop`` take, balanced, on the page.
+
+        The columns must have room for the bottom margin of the block each
+        ends with (:meth:`balanced`), and the engine sets their height with
+        it, but for a photo inside the columns: a column it ends ends at the
+        photo's edge (the sample's English page 3 ended 3 mm above a plan
+        that counted the margin; a pull quote's is counted).
+        """
+        return self._balanced_at(start, stop)[2]
+
+    def _balanced_at(self, start: int, stop: int | None) -> _Balanced:
+        """Return the pieces from ``start`` to ``stop`` balanced (after piece 0, as shared)."""
+        key = (start, len(self.tops) if stop is None else stop)
+        if start and self._shared is not None:
+            found = self._shared.get(key)
+            if found is None:
+                found = self._shared[key] = self._balance(key)
+            return found
+        return self._balance(key)
+
+    def _balance(self, key: tuple[int, int]) -> _Balanced:
+        """Return the pieces from ``key[0]`` to ``key[1]`` balanced, as these pieces set them.
+
+        Their height and the room left (see :meth:`balanced`), and their
+        extent (see :meth:`extent`).
+        """
+        found = self._balanced.get(key)
         if found is not None:
-            return found[0], found[1]
+            return found
+        start, stop = key
         origin = self.tops[start]
         low = max(
             b - t for t, b in zip(self.tops[start:stop], self.bottoms[start:stop], strict=True)
@@ -211,21 +274,9 @@ class Body:
         height = max(extents) if extents else high
         extents += [0.0] * (self.columns - len(extents))
         empty = sum(height - extent for extent in extents) / self.columns
-        cache[key] = (height, empty, max(edges) if edges else high)
-        return height, empty
-
-    def extent(self, start: int, stop: int | None = None) -> float:
-        """Return the height the pieces from ``start`` to ``stop`` take, balanced, on the page.
-
-        The columns must have room for the bottom margin of the block each
-        ends with (:meth:`balanced`), and the engine sets their height with
-        it, but for a photo inside the columns: a column it ends ends at the
-        photo's edge (the sample's English page 3 ended 3 mm above a plan
-        that counted the margin; a pull quote's is counted).
-        """
-        self.balanced(start, stop)
-        cache = self._shared if start else self._own
-        return cache[(start, len(self.tops) if stop is None else stop)][2]
+        found = (height, empty, max(edges) if edges else high)
+        self._balanced[key] = found
+        return found
 
     def columns_used(self, start: int) -> int:
         """Return how many columns hold the pieces from ``start`` on, balanced."""
@@ -380,6 +431,12 @@ def _flow(
     cached = body.placed.get(key)
     if cached is not None:
         return cached
+    # What another pass found from this exact position on pages as tall.
+    exact = (first_page, position, geometry.first_height, geometry.height)
+    pure = body.pure()
+    if pure and (cached := body.flows.get(exact)) is not None:
+        body.placed[key] = cached
+        return cached
     start = 0
     pages = 0
     lone = False
@@ -408,6 +465,8 @@ def _flow(
             break
     found = (pages, at, lone, wasted)
     body.placed[key] = found
+    if pure:
+        body.flows[exact] = found
     return found
 
 
@@ -454,6 +513,20 @@ def closing_cost(geometry: Geometry, room: float) -> float:
     )
 
 
+_Landing = tuple[Placed, float, int]
+
+
+def _landing(geometry: Geometry, candidate: Candidate, page: int, position: float) -> _Landing:
+    """Return where ``candidate`` lands from there, what it costs before variety, its state step.
+
+    The cost is its own with the holes it leaves; the step is where it ends,
+    in states (``STATE_STEP_PX``).
+    """
+    placed = place(geometry, candidate, page, position)
+    base = candidate.cost + hole_cost(placed.hole) + hole_cost(placed.wasted)
+    return placed, base, math.ceil(placed.position / STATE_STEP_PX - 1e-6)
+
+
 def paginate(geometry: Geometry, choices: Sequence[Sequence[Candidate]]) -> Paginated:
     """Return the cheapest plan: one candidate from each index's list, covering every block.
 
@@ -472,12 +545,20 @@ def paginate(geometry: Geometry, choices: Sequence[Sequence[Candidate]]) -> Pagi
         if len(states) > BEAM:
             kept = sorted(states.items(), key=lambda item: item[1][0])[:BEAM]
             states = dict(kept)
+        here = choices[index]
+        # States that differ only in their last treatments start from the
+        # same place: each candidate is placed there once.
+        landed: dict[tuple[int, float], list[_Landing]] = {}
         for (page, _, last, run), (cost, position, steps) in states.items():
-            for candidate in choices[index]:
-                placed = place(geometry, candidate, page, position)
+            landings = landed.get((page, position))
+            if landings is None:
+                landings = landed[(page, position)] = [
+                    _landing(geometry, candidate, page, position) for candidate in here
+                ]
+            for candidate, (placed, base, step) in zip(here, landings, strict=True):
                 repeat = candidate.treatment == last
                 new_run = run + 1 if repeat else 1
-                added = candidate.cost + hole_cost(placed.hole) + hole_cost(placed.wasted)
+                added = base
                 if repeat:
                     added += MONOTONY_COST if new_run >= 3 else REPEAT_COST
                 if placed.lone:
@@ -486,12 +567,7 @@ def paginate(geometry: Geometry, choices: Sequence[Sequence[Candidate]]) -> Pagi
                     added += TALLER_THAN_PAGE_COST
                 if placed.page + geometry.first_page + 1 > geometry.budget:
                     added += OVER_BUDGET_COST
-                key = (
-                    placed.page,
-                    math.ceil(placed.position / STATE_STEP_PX - 1e-6),
-                    candidate.treatment,
-                    min(new_run, 2),
-                )
+                key = (placed.page, step, candidate.treatment, min(new_run, 2))
                 target = layers[index + candidate.span]
                 total = cost + added
                 if key not in target or target[key][0] > total:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
 import math
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,7 +29,7 @@ from bulletin.compose.candidates import (
 )
 from bulletin.compose.copyfit import HeadFit
 from bulletin.compose.crops import Limits, PhotoPlace, photo_limits
-from bulletin.compose.measure import Front, Part, measure_front, measure_parts
+from bulletin.compose.measure import Flow, Front, Part, measure_front, measure_parts
 from bulletin.compose.paginate import (
     CROP_COST,
     EPSILON_PX,
@@ -188,6 +189,7 @@ class _Prepared:
     front: Front
     parts: dict[str, Part]
     photos: Mapping[Path, PhotoInfo]
+    bodies: Bodies = field(default_factory=lambda: Bodies())
 
     @property
     def loaded(self) -> LoadedIssue:
@@ -273,7 +275,7 @@ def _choose(
     grows into the room left.
     """
     loaded, front = prepared.loaded, prepared.front
-    candidates = _candidates(prepared.blocks, prepared.parts, limits, loaded)
+    candidates = _candidates(prepared.blocks, prepared.parts, limits, loaded, prepared.bodies)
     margin = candidates[0][0].margin if candidates and candidates[0] else 0.0
     geometry = _geometry(loaded, front, margin, prepared.photos, back)
     if candidates:
@@ -479,7 +481,7 @@ def _plan_language(
         # its last page still full.
         last = blocks[found.steps[-1].index].id if found.steps else ""
         end = block_ends(laid_out.document, [last]).get(last)
-        candidates = _candidates(blocks, prepared.parts, limits, loaded)
+        candidates = _candidates(blocks, prepared.parts, limits, loaded, prepared.bodies)
         margin = candidates[0][0].margin if candidates and candidates[0] else 0.0
         geometry = _geometry(loaded, front, margin, photos, back)
         closing = _closing_after(natural, geometry, front.panel, end)
@@ -693,8 +695,9 @@ def _candidates(
     parts: Mapping[str, Part],
     limits: Mapping[PhotoPlace, Limits],
     loaded: LoadedIssue,
+    bodies: Bodies,
 ) -> list[list[Candidate]]:
-    """Return, for each block, the candidates that start with it.
+    """Return, for each block, the candidates that start with it (their bodies from ``bodies``).
 
     Raise PhotoError if no treatment holds a story's photos within their crops.
     """
@@ -715,28 +718,72 @@ def _candidates(
         if not any(options(shape, photo_limits_) for shape in shapes):
             raise PhotoError([loaded.problem(("stories", index, "photos"), _UNHELD)])
         for shape in shapes:
-            pieces = [Piece(*piece) for piece in shape.flow]
-            body = Body(pieces, shape.columns)
+            flow, columns = shape.flow, shape.columns
+            body = bodies.get((flow, columns), functools.partial(_plain_body, flow, columns))
             shared: dict[tuple[int, int], tuple[float, float, float]] = {}
-            inline = [i for i, piece in enumerate(pieces) if piece.name == INLINE_PIECE]
+            inline = [i for i, piece in enumerate(flow) if piece[4] == INLINE_PIECE]
             for option in options(shape, photo_limits_):
                 if shape.side is not None:
                     # The photo at the top of the first column, at the height chosen.
-                    delta = option.photo - shape.side[2]
-                    option_body = Body(_resized(pieces, {0: delta}), shape.columns, shared)
+                    deltas = {0: option.photo - shape.side[2]}
+                    option_body = bodies.get(
+                        (flow, columns, tuple(deltas.items())),
+                        functools.partial(_resized_body, flow, columns, deltas),
+                        shared,
+                    )
                 elif shape.inline:
                     # The photos inside the columns, each at the height chosen.
                     deltas = {
                         piece: option.sizes[index].height_mm * PX_PER_MM - measured
                         for piece, (index, _, measured) in zip(inline, shape.inline, strict=True)
                     }
-                    option_body = Body(_resized(pieces, deltas), shape.columns)
+                    option_body = bodies.get(
+                        (flow, columns, tuple(deltas.items())),
+                        functools.partial(_resized_body, flow, columns, deltas),
+                    )
                 else:
                     option_body = body
                 here.append(_story_candidate(option, option_body, lead, block))
-        here.extend(_briefs(blocks, index, parts))
+        here.extend(_briefs(blocks, index, parts, bodies))
         found.append(here)
     return found
+
+
+class Bodies:
+    """One language's bodies, each indexed once for the whole plan (see paginate.Body.fresh).
+
+    The candidates are made anew for every set of crops tried; a body's
+    pieces are mostly the same from one set to the next, and what the
+    simulation found of them stays true.
+    """
+
+    def __init__(self) -> None:
+        """Start with no bodies."""
+        self._found: dict[Hashable, Body] = {}
+
+    def get(
+        self,
+        key: Hashable,
+        make: Callable[[], Body],
+        shared: dict[tuple[int, int], tuple[float, float, float]] | None = None,
+    ) -> Body:
+        """Return the body of ``key`` (made by ``make`` the first time) for a new pass."""
+        body = self._found.get(key)
+        if body is None:
+            body = self._found[key] = make()
+        return body.fresh(shared)
+
+
+def _pieces(flow: Flow) -> list[Piece]:
+    return [Piece(*piece) for piece in flow]
+
+
+def _plain_body(flow: Flow, columns: int) -> Body:
+    return Body(_pieces(flow), columns)
+
+
+def _resized_body(flow: Flow, columns: int, deltas: Mapping[int, float]) -> Body:
+    return Body(_resized(_pieces(flow), deltas), columns)
 
 
 def _story_candidate(option: Option, body: Body, lead: bool, story: Story) -> Candidate:
@@ -767,11 +814,13 @@ def _resized(pieces: list[Piece], deltas: Mapping[int, float]) -> list[Piece]:
     for index, piece in enumerate(pieces):
         grown = deltas.get(index, 0.0)
         moved.append(
-            dataclasses.replace(
-                piece,
-                top=piece.top + shift,
-                bottom=piece.bottom + shift + grown,
-                end=piece.reach + shift + grown,
+            Piece(
+                piece.top + shift,
+                piece.bottom + shift + grown,
+                piece.breakable_after,
+                piece.reach + shift + grown,
+                piece.name,
+                piece.resumed,
             )
         )
         shift += grown
@@ -779,24 +828,19 @@ def _resized(pieces: list[Piece], deltas: Mapping[int, float]) -> list[Piece]:
 
 
 def _briefs(
-    blocks: Sequence[Story | Stats], index: int, parts: Mapping[str, Part]
+    blocks: Sequence[Story | Stats], index: int, parts: Mapping[str, Part], bodies: Bodies
 ) -> list[Candidate]:
     """Return the briefs that start with block ``index``: it and up to three short stories."""
     found: list[Candidate] = []
     if not briefable(blocks[index]):
         return found
     first = parts[f"m-{blocks[index].id}-brief"]
-    pieces = [Piece(*piece) for piece in first.flow]
+    flows = [first.flow]
     members = [blocks[index].id]
     for following in blocks[index + 1 : index + 4]:
         if not briefable(following):
             break
-        part = parts[f"m-{following.id}-brief"]
-        shift = pieces[-1].bottom + BRIEF_GAP_MM * PX_PER_MM
-        pieces.extend(
-            Piece(top + shift, bottom + shift, brk, reach + shift, name, resumed)
-            for top, bottom, brk, reach, name, resumed in part.flow
-        )
+        flows.append(parts[f"m-{following.id}-brief"].flow)
         members.append(following.id)
         found.append(
             Candidate(
@@ -804,12 +848,24 @@ def _briefs(
                 "brief",
                 first.margin,
                 first.fixed,
-                Body(pieces, 3),
+                bodies.get(("brief", *flows), functools.partial(_brief_body, tuple(flows))),
                 0.0,
                 members=tuple(members),
             )
         )
     return found
+
+
+def _brief_body(flows: Sequence[Flow]) -> Body:
+    """Return the body of a brief of items with ``flows``, one under the other."""
+    pieces = _pieces(flows[0])
+    for flow in flows[1:]:
+        shift = pieces[-1].bottom + BRIEF_GAP_MM * PX_PER_MM
+        pieces.extend(
+            Piece(top + shift, bottom + shift, brk, reach + shift, name, resumed)
+            for top, bottom, brk, reach, name, resumed in flow
+        )
+    return Body(pieces, 3)
 
 
 def _layout(
