@@ -18,6 +18,7 @@ from bulletin.compose.paginate import (
     Candidate,
     Geometry,
     Paginated,
+    Passes,
     closing_cost,
     closing_growth,
     hole_cost,
@@ -274,3 +275,41 @@ def test_a_body_handed_to_another_pass_finds_what_a_new_body_finds(seed: int) ->
 
 def _treatment(number: int) -> str:
     return ("feature", "side", "group")[number]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_pass_that_starts_where_an_earlier_one_got_to_finds_what_a_whole_pass_finds(
+    seed: int,
+) -> None:
+    # Each story's photos may take one of two sets of heights (its crops):
+    # the passes change one story's at a time, as the crops for every
+    # language are chosen, and a pass may start after the stories before it.
+    rng = random.Random(seed)
+    stories = [(rng.randint(3, 60), rng.choice((2, 3))) for _ in range(rng.randint(3, 9))]
+    heights = [[[rng.uniform(60.0, 500.0) for _ in range(3)] for _ in range(2)] for _ in stories]
+    geometry = Geometry(PAGE - 300.0, PAGE, 12.0, 0, 140.0, 8)
+
+    def choices(crops: list[int]) -> list[list[Candidate]]:
+        found = [
+            [
+                Candidate(1, _treatment(number), 22.7, 120.0 + height, Body(_lines(n), c), 0.0)
+                for number, height in enumerate(heights[index][crop])
+            ]
+            for index, ((n, c), crop) in enumerate(zip(stories, crops, strict=True))
+        ]
+        # A brief of two stories, where the next one follows.
+        for index, here in enumerate(found[:-1]):
+            lines = stories[index][0] + stories[index + 1][0]
+            here.append(Candidate(2, "brief", 22.7, 40.0, Body(_lines(lines), 3), 90.0))
+        return found
+
+    passes = Passes()
+    crops = [0] * len(stories)
+    tried = [list(crops)]
+    for _ in range(8):
+        crops[rng.randrange(len(stories))] ^= 1
+        tried.append(list(crops))
+    for crops in [*tried, tried[0]]:
+        signatures = [(index, crop) for index, crop in enumerate(crops)]
+        resumed = paginate(geometry, choices(crops), passes=passes, signatures=signatures)
+        assert _summary(resumed) == _summary(paginate(geometry, choices(crops)))

@@ -18,7 +18,8 @@ import bisect
 import copy
 import functools
 import math
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 from bulletin.compose.candidates import Option
@@ -527,24 +528,84 @@ def _landing(geometry: Geometry, candidate: Candidate, page: int, position: floa
     return placed, base, math.ceil(placed.position / STATE_STEP_PX - 1e-6)
 
 
-def paginate(geometry: Geometry, choices: Sequence[Sequence[Candidate]]) -> Paginated:
+_State = tuple[int, int, str, int]
+_Reached = tuple[float, float, tuple[Step, ...]]
+_Layer = dict[_State, _Reached]
+
+
+class Passes:
+    """Where earlier passes of the simulation had got to, by what their first blocks were offered.
+
+    The composer simulates the issue again for every set of crops it tries,
+    most of them changing one story's: the states after the blocks before
+    it are those of an earlier pass. A pass given the same page geometry
+    and the same options for its first blocks (their signatures) starts from
+    there, and finds what it would have found from the first block. The
+    ``size`` passes' points used last are kept.
+    """
+
+    def __init__(self, size: int = 2048) -> None:
+        """Keep at most ``size`` points of earlier passes."""
+        self.size = size
+        self._kept: OrderedDict[Hashable, tuple[_Layer, ...]] = OrderedDict()
+
+    def find(self, keys: Sequence[Hashable]) -> tuple[int, tuple[_Layer, ...]]:
+        """Return the furthest point of ``keys`` kept (its index, its layers), else ``(0, ())``."""
+        for index in range(len(keys) - 1, 0, -1):
+            found = self._kept.get(keys[index])
+            if found is not None:
+                self._kept.move_to_end(keys[index])
+                return index, found
+        return 0, ()
+
+    def keep(self, key: Hashable, layers: tuple[_Layer, ...]) -> None:
+        """Keep ``layers`` (the states from one block on) under ``key``."""
+        self._kept[key] = layers
+        self._kept.move_to_end(key)
+        while len(self._kept) > self.size:
+            self._kept.popitem(last=False)
+
+
+def paginate(
+    geometry: Geometry,
+    choices: Sequence[Sequence[Candidate]],
+    *,
+    passes: Passes | None = None,
+    signatures: Sequence[Hashable] | None = None,
+) -> Paginated:
     """Return the cheapest plan: one candidate from each index's list, covering every block.
 
     ``choices[i]`` are the candidates that start with block ``i`` (a brief
-    covers several: the next candidate then starts after it).
+    covers several: the next candidate then starts after it). With
+    ``passes``, ``signatures[i]`` tells the candidates of block ``i`` (equal
+    signatures, equal candidates): the pass starts where an earlier one
+    with the same first signatures had got to, and is kept for later ones.
     """
     count = len(choices)
     # A state: (page, position step, last treatment, how many times in a row).
     start_key = (0, round(geometry.start / STATE_STEP_PX), "", 0)
-    layers: list[dict[tuple[int, int, str, int], tuple[float, float, tuple[Step, ...]]]] = [
-        {} for _ in range(count + 1)
-    ]
+    layers: list[_Layer] = [{} for _ in range(count + 1)]
     layers[0][start_key] = (0.0, geometry.start, ())
-    for index in range(count):
+    begin = 0
+    keys: list[Hashable] = []
+    if passes is not None:
+        if signatures is None or len(signatures) != count:
+            raise ValueError("a pass kept needs one signature a block")
+        # The key of the point before each block: the geometry and every signature before it.
+        keys.append((geometry,))
+        for signature in signatures:
+            keys.append((keys[-1], signature))
+        begin, found = passes.find(keys)
+        for offset, layer in enumerate(found):
+            layers[begin + offset] = dict(layer)
+    for index in range(begin, count):
         states = layers[index]
         if len(states) > BEAM:
             kept = sorted(states.items(), key=lambda item: item[1][0])[:BEAM]
             states = dict(kept)
+        if passes is not None and index > begin:
+            # The states to go on from, and what briefs before have already reached.
+            passes.keep(keys[index], (states, *(dict(layer) for layer in layers[index + 1 :])))
         here = choices[index]
         # States that differ only in their last treatments start from the
         # same place: each candidate is placed there once.
@@ -572,6 +633,8 @@ def paginate(geometry: Geometry, choices: Sequence[Sequence[Candidate]]) -> Pagi
                 total = cost + added
                 if key not in target or target[key][0] > total:
                     target[key] = (total, placed.position, (*steps, Step(index, candidate, placed)))
+    if passes is not None and begin < count:
+        passes.keep(keys[count], (layers[count],))
     best: Paginated | None = None
     for (page, _, _, _), (cost, position, steps) in layers[count].items():
         room = capacity(geometry, page) - position

@@ -45,6 +45,7 @@ from bulletin.compose.paginate import (
     Candidate,
     Geometry,
     Paginated,
+    Passes,
     capacity,
     closing_growth,
     hole_cost,
@@ -190,6 +191,7 @@ class _Prepared:
     parts: dict[str, Part]
     photos: Mapping[Path, PhotoInfo]
     bodies: Bodies = field(default_factory=lambda: Bodies())
+    passes: Passes = field(default_factory=Passes)
 
     @property
     def loaded(self) -> LoadedIssue:
@@ -280,7 +282,15 @@ def _choose(
     geometry = _geometry(loaded, front, margin, prepared.photos, back)
     if candidates:
         candidates[0] = _lead_heads(geometry, candidates[0])
-    return paginate(geometry, candidates)
+    # A block's candidates follow from its photos' crop limits (its parts are the language's).
+    signatures = [
+        tuple(
+            (limit.aspect, limit.low, limit.high)
+            for limit in (story_limits(block, limits) if isinstance(block, Story) else ())
+        )
+        for block in prepared.blocks
+    ]
+    return paginate(geometry, candidates, passes=prepared.passes, signatures=signatures)
 
 
 def _lead_heads(geometry: Geometry, first: list[Candidate]) -> list[Candidate]:
