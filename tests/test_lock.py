@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+import textwrap
 import tomllib
 from importlib import metadata
+from pathlib import Path
 
 import pytest
 from packaging.markers import default_environment
@@ -78,3 +82,48 @@ def test_the_tests_run_on_the_locked_versions() -> None:
         if marker and not Requirement(f"{name}; {marker}").marker.evaluate(environment):  # type: ignore[union-attr]
             continue
         assert metadata.version(name) == version, f"{name}: installed is not locked"
+
+
+GROUPED = textwrap.dedent(
+    """
+    import os
+    from pathlib import Path
+
+    import pytest
+
+    from generated_builds import seed_param
+
+
+    @pytest.mark.parametrize(
+        ("seed", "language"),
+        [seed_param(seed, language) for seed in range(6) for language in ("en", "ru", "kk", "uz")],
+    )
+    def test_member(seed, language):
+        Path(f"ran-{seed}-{language}").write_text(os.environ["PYTEST_XDIST_WORKER"])
+    """
+)
+
+
+def test_make_test_runs_every_test_of_a_generated_issue_in_the_process_that_builds_it(
+    tmp_path: Path,
+) -> None:
+    # make test runs pytest-xdist with --dist loadgroup: a seed's tests
+    # share its build only in one process. On pytest 9.2 the groups were
+    # dropped without a word (pytest-xdist#1386), and each generated issue
+    # was built by both processes.
+    (tmp_path / "pytest.ini").write_text(f"[pytest]\npythonpath = {REPO / 'tests'}\n")
+    (tmp_path / "test_grouped.py").write_text(GROUPED)
+    command = [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-q"]
+    done = subprocess.run(
+        [*command, "-p", "no:cacheprovider", "test_grouped.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    workers: dict[int, set[str]] = {}
+    for path in tmp_path.glob("ran-*"):
+        workers.setdefault(int(path.name.split("-")[1]), set()).add(path.read_text())
+    assert sorted(workers) == list(range(6))
+    assert {seed: len(ran) for seed, ran in workers.items()} == dict.fromkeys(range(6), 1)
