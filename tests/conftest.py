@@ -24,7 +24,9 @@ import pytest
 from hypothesis import settings
 
 from bulletin.build import BuildResult, build_issue
+from bulletin.compose import Measures, Plan
 from bulletin.site.build import SiteResult, build_site
+from generated_builds import plan_languages
 
 # Fixtures of their own for the tests of sending (SMTP servers): tests/mail/mailtest.py; the
 # generated issues, each built once a run: tests/generated_builds.py.
@@ -158,6 +160,22 @@ def sample_builds(tmp_path_factory: pytest.TempPathFactory) -> list[BuildResult]
     """Build the sample issue, every language and edition, once per session; return them."""
     out = tmp_path_factory.mktemp("out")
     return build_issue(SAMPLE, SAMPLE_MONTH, out)
+
+
+@pytest.fixture(scope="session")
+def sample_measures() -> dict[tuple[str, str], Measures]:
+    """Return the sample's measures by month and language, shared by the plans of a session.
+
+    A cache of the measuring layouts by what they were made of (as ``bulletin watch`` keeps
+    it): read them, and add to them, never change one.
+    """
+    return {}
+
+
+@pytest.fixture(scope="session")
+def sample_plans(sample_measures: dict[tuple[str, str], Measures]) -> dict[str, Plan]:
+    """Return the sample's plan in each language, as ``typeset_issue(write=False)`` makes it."""
+    return plan_languages(SAMPLE, SAMPLE_MONTH, sample_measures)
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,8 @@ import pytest
 import yaml
 from fontTools.ttLib import TTFont
 
-from bulletin.build import BuildResult, build_issue, typeset_issue
+from bulletin.build import BuildResult, Session, build_issue
+from bulletin.compose import Plan
 from bulletin.manifest.load import LoadedIssue, load_issue
 from bulletin.model.issue import Story
 from bulletin.photos.placement import Placement, measure_placements
@@ -35,6 +36,7 @@ from conftest import (
     SampleFacts,
     layouts_recorded,
 )
+from generated_builds import plan_languages
 
 A4 = (595.28, 841.89)
 """ISO A4 in PDF points (210 x 297 mm)."""
@@ -212,8 +214,10 @@ def _body_lines(story: Story, lines: list[Line]) -> list[Line]:
     return found
 
 
-def test_story_bodies_are_set_in_their_columns(text: PdfText, loaded: LoadedIssue) -> None:
-    choices = typeset_issue(loaded, write=False).layout.choices
+def test_story_bodies_are_set_in_their_columns(
+    text: PdfText, loaded: LoadedIssue, sample_plans: dict[str, Plan]
+) -> None:
+    choices = sample_plans["en"].layout.choices
     found, positions = {}, {}
     for story in _stories(loaded):
         by_page: dict[int, list[float]] = {}
@@ -505,7 +509,9 @@ def test_one_photo_in_several_stories_is_placed_at_each_size_with_one_crop_per_s
     """A photo may serve stories of different treatments, in every language and edition."""
     _share_photos(project)
 
-    results = build_issue(project, SAMPLE_MONTH, tmp_path)
+    # The plans below share the build's measures (a cache of the measuring layouts).
+    session = Session()
+    results = build_issue(project, SAMPLE_MONTH, tmp_path, session=session)
 
     assert sorted((r.edition, r.language) for r in results) == [
         (edition, language)
@@ -518,9 +524,10 @@ def test_one_photo_in_several_stories_is_placed_at_each_size_with_one_crop_per_s
         # Each prepared once, for the largest of its frames.
         assert sorted(photo.source for photo in result.photos) == sorted(sources.values())
     placed: dict[str, dict[Path, list[Placement]]] = {}
+    plans = plan_languages(project, SAMPLE_MONTH, session.measures)
     for language in ("en", "ru"):
         loaded = load_issue(project, SAMPLE_MONTH, language=language)
-        plan = typeset_issue(loaded, write=False)
+        plan = plans[language]
         if language == "en":
             # The lead's photo serves stories of different treatments.
             lead_photo = _stories(loaded)[0].photos[0].file

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from test_plan import _assert_laid_out_as_planned
 
-from bulletin.build import typeset_issue
 from bulletin.compose.copyfit import (
     FILLS_MM2,
     LEAD_MAX_LINES,
@@ -22,7 +21,6 @@ from bulletin.compose.copyfit import (
 from bulletin.compose.measure import headline_blank
 from bulletin.engine.tree import children, class_names, page_boxes
 from bulletin.html import contract
-from bulletin.manifest.load import load_issue
 from bulletin.preflight.whitespace import LARGEST_EMPTY_CM2
 from generated_builds import GeneratedBuilds, seed_param
 
@@ -103,9 +101,7 @@ def test_a_layout_without_the_ladder_keeps_the_default() -> None:
 def test_laid_out_headlines_leave_no_band_a_step_would_have_filled(
     generated_builds: GeneratedBuilds, seed: int, language: str
 ) -> None:
-    issue = generated_builds.issue(seed)
-    loaded = load_issue(issue.root, issue.month, language=None if language == "en" else language)
-    plan = typeset_issue(loaded, write=False)
+    plan = generated_builds.plan(seed, language)
     _assert_laid_out_as_planned(plan)
     target = LARGEST_EMPTY_CM2 * 100
     seen = {}

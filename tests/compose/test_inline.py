@@ -13,12 +13,10 @@ from typing import Any
 
 import pytest
 
-from bulletin.build import typeset_issue
 from bulletin.compose.candidates import column_width_mm
 from bulletin.compose.shapes import PX_PER_MM
 from bulletin.engine.tree import children, class_names, is_line, page_boxes
 from bulletin.html import contract
-from bulletin.manifest.load import load_issue
 from generated_builds import GeneratedBuilds, seed_param
 
 # The engine rounds a frame to its pixels (mm).
@@ -61,9 +59,7 @@ def _reading(page: int, box: Any) -> tuple[int, int, float]:
 def test_inline_photos_are_a_column_wide_inside_their_story(
     generated_builds: GeneratedBuilds, seed: int
 ) -> None:
-    issue = generated_builds.issue(seed)
-    loaded = load_issue(issue.root, issue.month)
-    plan = typeset_issue(loaded, write=False)
+    plan = generated_builds.plan(seed, "en")
     inline = [choice for choice in plan.layout.choices.values() if choice.treatment == "inline"]
     assert inline, "the plan sets no story's photos inside its columns"
     pages = page_boxes(plan.laid_out.document)

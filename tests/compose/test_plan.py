@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 
 from bulletin.build import issue_typesetter, typeset_issue
-from bulletin.compose import Plan, Text, block_ends, plan_issue
+from bulletin.compose import Measures, Plan, Text, block_ends, plan_issue
 from bulletin.compose.paginate import CLOSING_SAFETY_MM, SLACK_MM
 from bulletin.compose.plan import MAIN_ALLOWANCE
 from bulletin.engine.tree import children, class_names, page_boxes
 from bulletin.html import contract
-from bulletin.manifest.load import load_issue
+from bulletin.manifest.load import LoadedIssue, load_issue
 from bulletin.model.issue import Story
 from bulletin.photos.check import check_photos
 from conftest import SAMPLE_MONTH
@@ -33,6 +33,14 @@ def _ends(plan: Plan) -> dict[str, tuple[int, float]]:
     }
 
 
+def _text(
+    loaded: LoadedIssue, measures: dict[tuple[str, str], Measures], *, lay_out: bool = True
+) -> Text:
+    """Return ``loaded`` to plan, with the sample's measures of the session (they only cache)."""
+    kept = measures.setdefault((loaded.issue.month, loaded.language), Measures())
+    return Text(loaded, measures=kept, lay_out=lay_out)
+
+
 def _assert_laid_out_as_planned(plan: Plan) -> None:
     """Assert that every block ends where the plan predicted it, and the pages are as many."""
     ends = _ends(plan)
@@ -41,17 +49,6 @@ def _assert_laid_out_as_planned(plan: Plan) -> None:
         assert ends[block][0] == page, block
         assert abs(ends[block][1] - position) < HALF_LINE_MM, block
     assert plan.laid_out.page_count == plan.predicted_pages
-
-
-@pytest.fixture(scope="module")
-def sample_plans(sample_root: Path) -> dict[str, Plan]:
-    return {
-        language: typeset_issue(
-            load_issue(sample_root, SAMPLE_MONTH, language=None if language == "en" else language),
-            write=False,
-        )
-        for language in ("en", "ru")
-    }
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
@@ -166,17 +163,21 @@ def test_a_photo_shows_the_same_part_of_itself_in_every_language(
 
 def test_the_crops_are_chosen_for_both_languages_the_main_one_kept_near_its_own(
     sample_root: Path,
+    sample_plans: dict[str, Plan],
+    sample_measures: dict[tuple[str, str], Measures],
 ) -> None:
     english = load_issue(sample_root, SAMPLE_MONTH)
     russian = load_issue(sample_root, SAMPLE_MONTH, language="ru")
     typesetter = issue_typesetter(english)
     photos = check_photos(english)
-    both = plan_issue([Text(english), Text(russian)], typesetter, photos)
+    en, ru = _text(english, sample_measures), _text(russian, sample_measures)
+    # Both languages planned together (conftest: every language has its say).
+    both = sample_plans
     assert both["en"].crops == pytest.approx(both["ru"].crops, rel=1e-9)
     # The crops English would choose alone, as every language was held to before.
-    alone = plan_issue([Text(english)], typesetter, photos)["en"]
+    alone = plan_issue([en], typesetter, photos)["en"]
     assert alone.crops != both["en"].crops
-    held = plan_issue([Text(english), Text(russian)], typesetter, photos, crops=alone.crops)
+    held = plan_issue([en, ru], typesetter, photos, crops=alone.crops)
     assert held["en"].crops == alone.crops
     # Russian gains more than English gives up, and English gives up little.
     assert both["en"].cost + both["ru"].cost < held["en"].cost + held["ru"].cost
@@ -194,14 +195,24 @@ def test_the_crops_are_chosen_for_both_languages_the_main_one_kept_near_its_own(
     assert round(both["en"].layout.closing.grown_mm) == 5
 
 
-def test_a_language_not_laid_out_has_its_say_but_no_plan(sample_root: Path) -> None:
+def test_a_language_not_laid_out_has_its_say_but_no_plan(
+    sample_root: Path,
+    sample_plans: dict[str, Plan],
+    sample_measures: dict[tuple[str, str], Measures],
+) -> None:
     english = load_issue(sample_root, SAMPLE_MONTH)
     russian = load_issue(sample_root, SAMPLE_MONTH, language="ru")
     typesetter = issue_typesetter(english)
     photos = check_photos(english)
-    both = plan_issue([Text(english), Text(russian)], typesetter, photos)
+    # Both laid out (conftest: one plan_issue of every language).
+    both = sample_plans
+    assert list(both) == ["en", "ru"]
     # In any order asked, and with only one of them laid out.
-    only = plan_issue([Text(russian), Text(english, lay_out=False)], typesetter, photos)
+    only = plan_issue(
+        [_text(russian, sample_measures), _text(english, sample_measures, lay_out=False)],
+        typesetter,
+        photos,
+    )
     assert list(only) == ["ru"]
     assert only["ru"].crops == both["ru"].crops
     assert only["ru"].layout == both["ru"].layout

@@ -8,11 +8,9 @@ from typing import Any
 
 import pytest
 
-from bulletin.build import typeset_issue
+from bulletin.compose import Plan
 from bulletin.engine.tree import children, is_line, page_boxes
-from bulletin.manifest.load import load_issue
 from bulletin.pdf.typeset import Typesetter
-from conftest import SAMPLE, SAMPLE_MONTH
 from generated_builds import GeneratedBuilds, seed_param
 
 HYPHENS = ("-", "\u2010", "\u00ad")
@@ -82,9 +80,8 @@ def _assert_no_ladders(document: Any) -> None:
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
-def test_the_sample_has_no_ladders(language: str) -> None:
-    loaded = load_issue(SAMPLE, SAMPLE_MONTH, language=None if language == "en" else language)
-    _assert_no_ladders(typeset_issue(loaded, write=False).laid_out.document)
+def test_the_sample_has_no_ladders(sample_plans: dict[str, Plan], language: str) -> None:
+    _assert_no_ladders(sample_plans[language].laid_out.document)
 
 
 @pytest.mark.parametrize(
@@ -94,9 +91,7 @@ def test_the_sample_has_no_ladders(language: str) -> None:
 def test_generated_issues_have_no_ladders(
     generated_builds: GeneratedBuilds, seed: int, language: str
 ) -> None:
-    issue = generated_builds.issue(seed)
-    loaded = load_issue(issue.root, issue.month, language=None if language == "en" else language)
-    _assert_no_ladders(typeset_issue(loaded, write=False).laid_out.document)
+    _assert_no_ladders(generated_builds.plan(seed, language).laid_out.document)
 
 
 def test_a_paragraph_keeps_its_lines_across_a_column_break(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from bulletin.build import issue_typesetter, typeset_issue
+from bulletin.compose import Plan
 from bulletin.compose.shapes import PhotoSize
 from bulletin.html.layout import render_html
 from bulletin.manifest.load import load_issue
@@ -53,8 +54,8 @@ def test_a_large_back_panel_is_reported(generated_builds: GeneratedBuilds, seed:
     ]
 
 
-def test_sample_plan_leaves_no_hole_to_report() -> None:
-    plan = typeset_issue(load_issue(SAMPLE, SAMPLE_MONTH), write=False)
+def test_sample_plan_leaves_no_hole_to_report(sample_plans: dict[str, Plan]) -> None:
+    plan = sample_plans["en"]
     assert plan.holes == ()
     assert inspect_issue(SAMPLE, SAMPLE_MONTH).findings == ()
 
@@ -67,16 +68,16 @@ def test_holes_too_small_to_see_are_not_reported(
     # page 8: under the 15 cm² a reader sees.
     issue = generated_builds.issue(seed)
     loaded = load_issue(issue.root, issue.month)
-    plan = typeset_issue(loaded, write=False)
+    plan = generated_builds.plan(seed, "en")
     assert [(hole.page, round(hole.height_mm)) for hole in plan.holes] == [(5, 3), (8, 4)]
     assert list(check_holes(IssueText(loaded), plan)) == []
 
 
 @pytest.fixture(scope="module")
-def squeezed() -> tuple[IssueText, object]:
+def squeezed(sample_plans: dict[str, Plan]) -> tuple[IssueText, object]:
     """The sample laid out with its first photo forced into a frame a third as tall."""
     loaded = load_issue(SAMPLE, SAMPLE_MONTH)
-    plan = typeset_issue(loaded, write=False)
+    plan = sample_plans["en"]
     choice = plan.layout.choices["almaty-process"]
     photo = choice.photos[0]
     low = PhotoSize(photo.width_mm, photo.height_mm / 3, photo.aspect * 3, photo.kept / 3)
@@ -104,9 +105,9 @@ def test_photo_cropped_past_its_limit_is_reported(squeezed: tuple[IssueText, obj
     ]
 
 
-def test_sample_crops_keep_their_limit() -> None:
+def test_sample_crops_keep_their_limit(sample_plans: dict[str, Plan]) -> None:
     loaded = load_issue(SAMPLE, SAMPLE_MONTH)
-    document = typeset_issue(loaded, write=False).laid_out.document
+    document = sample_plans["en"].laid_out.document
     issue = IssueText(loaded)
     assert list(check_crops(issue, document)) == []
     assert list(check_photo_pages(issue, document)) == []
@@ -138,7 +139,7 @@ def test_a_hole_at_a_page_foot_is_reported(generated_builds: GeneratedBuilds, se
     # and first lines need more room than that; the check names both stories.
     issue = generated_builds.issue(seed)
     loaded = load_issue(issue.root, issue.month)
-    plan = typeset_issue(loaded, write=False)
+    plan = generated_builds.plan(seed, "en")
     assert [str(finding) for finding in check_holes(IssueText(loaded), plan)] == [
         f"issues/{issue.month}/issue.yaml:57:3: warning: stories[3]: page 5: a hole 21 mm tall "
         'across the page (38 cm²) at its foot, after "New youth forum starts with teachers in '
@@ -157,7 +158,7 @@ def test_photos_away_from_their_text_are_reported(
     # with the headline and the text starts on page 4.
     issue = generated_builds.issue(seed)
     loaded = load_issue(issue.root, issue.month)
-    plan = typeset_issue(loaded, write=False)
+    plan = generated_builds.plan(seed, "en")
     story = loaded.issue.stories[1]
     assert isinstance(story, Story) and len(story.photos) == 4
     tall = tuple(PhotoSize(180.0, 110.0, 180 / 110, 0.9) for _ in story.photos)
