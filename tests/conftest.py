@@ -26,7 +26,6 @@ from hypothesis import settings
 from bulletin.build import BuildResult, build_issue
 from bulletin.compose import Measures, Plan
 from bulletin.site.build import SiteResult, build_site
-from generated_builds import plan_languages
 
 # Fixtures of their own for the tests of sending (SMTP servers): tests/mail/mailtest.py; the
 # generated issues, each built once a run: tests/generated_builds.py.
@@ -175,6 +174,9 @@ def sample_measures() -> dict[tuple[str, str], Measures]:
 @pytest.fixture(scope="session")
 def sample_plans(sample_measures: dict[tuple[str, str], Measures]) -> dict[str, Plan]:
     """Return the sample's plan in each language, as ``typeset_issue(write=False)`` makes it."""
+    # Imported here: a plugin of this conftest (pytest_plugins), its asserts rewritten.
+    from generated_builds import plan_languages
+
     return plan_languages(SAMPLE, SAMPLE_MONTH, sample_measures)
 
 
@@ -287,6 +289,28 @@ def litter(out: Path) -> list[str]:
             if path.suffix != ".lock" and path.resolve() not in current
         ]
     return sorted(path.relative_to(out).as_posix() for path in left)
+
+
+# Session fixtures that build or plan the sample (seconds each), by the group their tests share:
+# make test (--dist loadgroup) runs a group in one process, which builds them once, not once a
+# process. A test in a group already (a generated issue's) keeps it.
+SHARED_BUILDS = {
+    "archive_site": "archive-site",
+    "sample_builds": "sample",
+    "sample_plans": "sample",
+}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put each test that uses a build of ``SHARED_BUILDS`` in that build's group."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is not None:
+            continue
+        names = getattr(item, "fixturenames", ())
+        group = next((group for name, group in SHARED_BUILDS.items() if name in names), None)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
