@@ -218,18 +218,12 @@ def build_issue(
 
 def _analysed_photos(editions: Iterable[LoadedIssue]) -> list[Path]:
     """Return the photos whose subject the layout looks for: those without ``focus:``."""
-    found: list[Path] = []
-    for loaded in editions:
-        photos = [
-            photo
-            for block in loaded.issue.stories
-            if isinstance(block, Story)
-            for photo in block.photos
-        ]
-        if loaded.issue.back_photo is not None:
-            photos.append(loaded.issue.back_photo)
-        found.extend(Path(photo.file) for photo in photos if photo.focus is None)
-    return found
+    return [
+        Path(photo.file)
+        for loaded in editions
+        for _, photo in loaded.issue.placed_photos()
+        if photo.focus is None
+    ]
 
 
 def _languages_of(source: LoadedIssue, language: str | None, root: Path, month: str) -> list[str]:

@@ -374,6 +374,21 @@ class Issue(Strict):
             seen.add(story.id)
         return stories
 
+    def placed_photos(self) -> list[tuple[tuple[str | int, ...], Photo]]:
+        """Return every photo the issue places, with where it is in the manifest.
+
+        The stories' photos in reading order, then the back photo.
+        """
+        placed: list[tuple[tuple[str | int, ...], Photo]] = [
+            (("stories", index, "photos", number, "file"), photo)
+            for index, block in enumerate(self.stories)
+            if isinstance(block, Story)
+            for number, photo in enumerate(block.photos)
+        ]
+        if self.back_photo is not None:
+            placed.append((("back_photo", "file"), self.back_photo))
+        return placed
+
     @property
     def date(self) -> dt.date:
         """Return the first day of the issue's month."""

@@ -12,8 +12,6 @@ from PIL import Image, ImageFile, UnidentifiedImageError
 
 from bulletin.errors import PhotoError, Problem
 from bulletin.manifest.load import LoadedIssue
-from bulletin.manifest.messages import Loc
-from bulletin.model.issue import Photo, Story
 
 MAX_PIXELS = 100_000_000
 FORMATS = frozenset({"JPEG", "PNG"})
@@ -48,15 +46,7 @@ def check_photos(
     """
     found: dict[Path, PhotoInfo] = {}
     problems: list[Problem] = []
-    placed: list[tuple[Loc, Photo]] = [
-        (("stories", index, "photos", number, "file"), photo)
-        for index, block in enumerate(loaded.issue.stories)
-        if isinstance(block, Story)
-        for number, photo in enumerate(block.photos)
-    ]
-    if loaded.issue.back_photo is not None:
-        placed.append((("back_photo", "file"), loaded.issue.back_photo))
-    for loc, photo in placed:
+    for loc, photo in loaded.issue.placed_photos():
         path = Path(photo.file)
         if path in found:
             continue
